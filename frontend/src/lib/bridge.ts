@@ -1,0 +1,93 @@
+// The only module that talks to Go: typed wrappers over the generated Wails bindings and runtime.
+// The generated model classes carry the same JSON fields as ./types; the casts narrow their
+// plain `string` fields to the unions the UI relies on.
+import * as App from '../../wailsjs/go/main/App';
+import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime';
+import type { EventPayloads } from './events';
+import type {
+  AppStatus,
+  Conversation,
+  Endpoint,
+  KeyStatus,
+  KeyTest,
+  ModelInfo,
+  ModelList,
+  Turn,
+} from './types';
+
+function as<T>(p: Promise<unknown>): Promise<T> {
+  return p as Promise<T>;
+}
+
+export const status = (): Promise<AppStatus> => as(App.Status());
+export const saveKey = (key: string): Promise<KeyStatus> => as(App.SaveKey(key));
+/** Tests `key`, or the stored key when `key` is empty. */
+export const testKey = (key: string): Promise<KeyTest> => as(App.TestKey(key));
+export const deleteKey = (): Promise<KeyStatus> => as(App.DeleteKey());
+/** `region` is a region id, or 'custom' together with `customURL`. */
+export const setEndpoint = (region: string, customURL: string): Promise<Endpoint> =>
+  as(App.SetEndpoint(region, customURL));
+export const models = (): Promise<ModelList> => as(App.Models());
+export const setModel = (model: string): Promise<string> => as(App.SetModel(model));
+export const modelInfo = (): Promise<ModelInfo> => as(App.ModelInfo());
+export const newConversation = (): Promise<Conversation> => as(App.NewConversation());
+export const conversation = (id: string): Promise<Conversation> => as(App.Conversation(id));
+/** Resolves as soon as Go has registered the turn; the reply arrives as chat:* events. */
+export const send = (conversationId: string, text: string): Promise<Turn> =>
+  as(App.Send(conversationId, text));
+export const stop = (requestId: string): Promise<void> => as(App.Stop(requestId));
+
+/**
+ * Subscribes to one event and returns the function that removes exactly this listener.
+ * (EventsOff(name) would remove every listener of that name, including other components'.)
+ */
+export function onEvent<K extends keyof EventPayloads>(
+  name: K,
+  handler: (payload: EventPayloads[K]) => void,
+): () => void {
+  const cancel = EventsOn(name, (payload: EventPayloads[K]) => handler(payload));
+  let active = true;
+  return () => {
+    if (!active) return;
+    active = false;
+    cancel();
+  };
+}
+
+/** Opens a URL in the system browser, never inside the app. */
+export function openExternal(url: string): void {
+  BrowserOpenURL(url);
+}
+
+/** The subset of the bridge the stores depend on; tests hand the stores a fake. */
+export interface Backend {
+  status: typeof status;
+  saveKey: typeof saveKey;
+  testKey: typeof testKey;
+  deleteKey: typeof deleteKey;
+  setEndpoint: typeof setEndpoint;
+  models: typeof models;
+  setModel: typeof setModel;
+  newConversation: typeof newConversation;
+  conversation: typeof conversation;
+  send: typeof send;
+  stop: typeof stop;
+  onEvent: typeof onEvent;
+  openExternal: typeof openExternal;
+}
+
+export const backend: Backend = {
+  status,
+  saveKey,
+  testKey,
+  deleteKey,
+  setEndpoint,
+  models,
+  setModel,
+  newConversation,
+  conversation,
+  send,
+  stop,
+  onEvent,
+  openExternal,
+};

@@ -1,0 +1,377 @@
+// Every visible string, in English and Simplified Chinese; the language follows navigator.language.
+import { isKnownKind } from './errors';
+
+const en = {
+  'app.name': 'QwenDesk',
+  'app.loading': 'Starting QwenDesk…',
+  'app.loadFailed': 'QwenDesk could not read its settings.',
+  'app.retry': 'Try again',
+
+  'common.show': 'Show',
+  'common.hide': 'Hide',
+  'common.showKey': 'Show key',
+  'common.hideKey': 'Hide key',
+  'common.close': 'Close',
+  'common.copy': 'Copy',
+  'common.copied': 'Copied',
+  'common.cancel': 'Cancel',
+  'common.dismiss': 'Dismiss',
+  'common.colon': ': ',
+
+  'setup.title': 'Welcome to QwenDesk',
+  'setup.subtitle': 'Chat with Qwen models from your desktop. Paste your DashScope API key to get started.',
+  'setup.keyLabel': 'DashScope API key',
+  'setup.keyPlaceholder': 'sk-…',
+  'setup.regionLabel': 'Region',
+  'setup.customUrlLabel': 'Custom base URL',
+  'setup.customUrlPlaceholder': 'https://…/compatible-mode/v1',
+  'setup.test': 'Test',
+  'setup.testing': 'Testing…',
+  'setup.save': 'Save and start',
+  'setup.saving': 'Saving…',
+  'setup.testOk': 'The key works with this region.',
+  'setup.testFailed': 'The key did not work.',
+  'setup.regionHint': 'Keys are bound to a region — check the region.',
+  'setup.keyRequired': 'Paste a key first.',
+  'setup.urlRequired': 'Enter the custom base URL.',
+  'setup.whereKey': 'Where do I get a key?',
+  'setup.whereKeyBody':
+    'Create an API key in the Alibaba Cloud Model Studio (Bailian) console, under “API Keys”. Choose the region here that the key was created in.',
+  'setup.openConsoleCn': 'Open the Bailian console (China)',
+  'setup.openConsoleIntl': 'Open the Model Studio console (international)',
+  'setup.envFound': 'An API key was found in the environment (DASHSCOPE_API_KEY or API_KEY).',
+  'setup.useEnv': 'Continue with environment key',
+  'setup.keychainMissing':
+    'The system keychain is not available, so QwenDesk cannot store the key securely. Set the DASHSCOPE_API_KEY environment variable and restart QwenDesk.',
+  'setup.keychainProblem': 'Keychain: {problem}',
+  'setup.privacy': 'The key is stored in your system keychain and never leaves this computer except to call DashScope.',
+
+  'region.custom': 'Custom URL',
+  'region.envOverride': 'DASHSCOPE_BASE_URL is set and overrides this setting: {url}',
+
+  'top.newChat': 'New chat',
+  'top.settings': 'Settings',
+
+  'model.label': 'Model',
+  'model.search': 'Search or type a model id',
+  'model.use': 'Use “{model}”',
+  'model.offline': 'Built-in list (the live list could not be loaded)',
+  'model.none': 'No model matches',
+
+  'key.label': 'Key',
+  'key.none': 'No key',
+  'key.source.keychain': 'keychain',
+  'key.source.env:DASHSCOPE_API_KEY': 'DASHSCOPE_API_KEY',
+  'key.source.env:API_KEY': 'API_KEY',
+  'key.source.dotenv': '.env file',
+  'key.keychainUnavailable': 'Keychain unavailable',
+
+  'empty.title': 'What can I help you with?',
+  'empty.subtitle': 'You are chatting with {model}. Try one of these:',
+  'empty.p1': 'Explain quantum entanglement in simple terms',
+  'empty.p2': 'Write a polite email asking to move a meeting to next week',
+  'empty.p3': 'Plan a relaxed three-day trip to Hangzhou',
+  'empty.p4': 'Translate “The early bird catches the worm” into Chinese and explain it',
+
+  'msg.you': 'You',
+  'msg.assistant': 'Qwen',
+  'msg.thinking': 'Thinking',
+  'msg.thought': 'Thought process',
+  'msg.waiting': 'Waiting for the first words…',
+  'msg.stopped': 'Stopped — partial answer kept',
+  'msg.truncated': 'Connection ended early — partial answer kept',
+  'msg.length': 'Cut off by max tokens',
+  'msg.retrying': 'Retrying… (attempt {attempt})',
+  'msg.usage': '{prompt} in · {completion} out · {total} tokens',
+  'msg.usageCached': '{cached} cached',
+  'msg.usageReasoning': '{reasoning} reasoning',
+  'msg.copy': 'Copy message',
+  'msg.list': 'Conversation',
+
+  'composer.label': 'Message',
+  'composer.placeholder': 'Message {model}…',
+  'composer.hint': 'Enter to send · Shift+Enter for a new line · Esc to stop',
+  'composer.send': 'Send message',
+  'composer.stop': 'Stop generating',
+
+  'error.title.unknown': 'Something went wrong',
+  'error.hint.unknown': 'Try again. If it keeps happening, the details below help with support.',
+  'error.requestId': 'Request id',
+  'error.copyId': 'Copy request id',
+  'error.openSettings': 'Open settings',
+  'error.editMessage': 'Edit in the input',
+
+  'error.title.auth': 'The API key was rejected',
+  'error.hint.auth':
+    'The key is wrong, or it belongs to a different region than the endpoint — keys are bound to a region. Check the key and the region in settings.',
+  'error.title.access_denied': 'This model is not enabled for your account',
+  'error.hint.access_denied': 'Enable the model in the Model Studio console, or pick another model.',
+  'error.title.billing': 'Your Alibaba Cloud account is overdue',
+  'error.hint.billing': 'Top up or settle the balance in the Alibaba Cloud console, then try again.',
+  'error.title.rate_limit': 'Too many requests',
+  'error.hint.rate_limit': 'DashScope is rate limiting this key. Wait a moment and try again.',
+  'error.title.quota': 'Quota used up',
+  'error.hint.quota': 'The free quota or the quota for this model is exhausted. Check Model Studio, or pick another model.',
+  'error.title.moderation': 'Blocked by content inspection',
+  'error.hint.moderation':
+    'DashScope’s content inspection blocked the input or the output. Edit the message and send it again.',
+  'error.title.bad_request': 'DashScope rejected the request',
+  'error.hint.bad_request': 'See the server’s message below.',
+  'error.title.model_not_found': 'Model not available',
+  'error.hint.model_not_found': 'This model is not available in the selected region. Pick another model or region.',
+  'error.title.server': 'DashScope had a problem',
+  'error.hint.server': 'The service returned an error. Try again in a moment.',
+  'error.title.network': 'Can’t reach DashScope',
+  'error.hint.network': 'Check your internet connection, your proxy, and the region URL in settings.',
+  'error.title.timeout': 'The reply stalled',
+  'error.hint.timeout': 'No data arrived for a while. Try again.',
+  'error.title.truncated': 'The connection ended early',
+  'error.hint.truncated': 'The partial answer was kept. Send again to get a full reply.',
+  'error.title.bad_response': 'Unexpected response from DashScope',
+  'error.hint.bad_response': 'The reply could not be understood. Try again, or check a custom base URL.',
+  'error.title.no_key': 'No API key',
+  'error.hint.no_key': 'Add your DashScope API key in setup to start chatting.',
+  'error.title.keychain': 'The system keychain is unavailable',
+  'error.hint.keychain': 'Set the DASHSCOPE_API_KEY environment variable and restart QwenDesk.',
+  'error.title.busy': 'A reply is already streaming',
+  'error.hint.busy': 'Wait for it to finish, or stop it, before sending again.',
+  'error.title.invalid_input': 'That input is not valid',
+  'error.hint.invalid_input': 'Check what you entered and try again.',
+  'error.title.not_found': 'Not found',
+  'error.hint.not_found': 'That conversation or message no longer exists. Start a new chat.',
+  'error.title.permission': 'Permission denied',
+  'error.hint.permission': 'QwenDesk cannot write to its data folder. Check the folder’s permissions (see Settings → About).',
+  'error.title.internal': 'QwenDesk hit an internal error',
+  'error.hint.internal': 'Try again. If it keeps happening, restart QwenDesk.',
+
+  'settings.title': 'Settings',
+  'settings.key': 'API key',
+  'settings.source': 'Source',
+  'settings.noKey': 'No key stored',
+  'settings.replace': 'Replace key',
+  'settings.newKey': 'New API key',
+  'settings.saveKey': 'Save key',
+  'settings.testKey': 'Test key',
+  'settings.deleteKey': 'Delete key',
+  'settings.confirmDelete': 'Delete the stored key? You will need to paste it again.',
+  'settings.confirmDeleteYes': 'Delete',
+  'settings.keySaved': 'Key saved.',
+  'settings.keyDeleted': 'Key deleted.',
+  'settings.envKeyNote': 'This key comes from the environment. Unset {name} to remove it.',
+  'settings.dotenvNote': 'This key comes from {path}.',
+  'settings.keychainOk': 'System keychain available',
+  'settings.keychainMissing': 'System keychain unavailable: {problem}',
+  'settings.endpoint': 'Endpoint',
+  'settings.apply': 'Apply',
+  'settings.endpointSaved': 'Endpoint saved.',
+  'settings.currentUrl': 'Current URL',
+  'settings.about': 'About',
+  'settings.version': 'Version',
+  'settings.dataDir': 'Data folder',
+};
+
+export type MessageKey = keyof typeof en;
+export type Lang = 'en' | 'zh';
+
+const zh: Record<MessageKey, string> = {
+  'app.name': 'QwenDesk',
+  'app.loading': '正在启动 QwenDesk…',
+  'app.loadFailed': 'QwenDesk 无法读取设置。',
+  'app.retry': '重试',
+
+  'common.show': '显示',
+  'common.hide': '隐藏',
+  'common.showKey': '显示密钥',
+  'common.hideKey': '隐藏密钥',
+  'common.close': '关闭',
+  'common.copy': '复制',
+  'common.copied': '已复制',
+  'common.cancel': '取消',
+  'common.dismiss': '关闭提示',
+  'common.colon': '：',
+
+  'setup.title': '欢迎使用 QwenDesk',
+  'setup.subtitle': '在桌面上与通义千问模型对话。粘贴你的 DashScope API Key 即可开始。',
+  'setup.keyLabel': 'DashScope API Key',
+  'setup.keyPlaceholder': 'sk-…',
+  'setup.regionLabel': '地域',
+  'setup.customUrlLabel': '自定义 Base URL',
+  'setup.customUrlPlaceholder': 'https://…/compatible-mode/v1',
+  'setup.test': '测试',
+  'setup.testing': '测试中…',
+  'setup.save': '保存并开始',
+  'setup.saving': '保存中…',
+  'setup.testOk': '该密钥在此地域可用。',
+  'setup.testFailed': '该密钥不可用。',
+  'setup.regionHint': 'API Key 与地域绑定——请检查所选地域。',
+  'setup.keyRequired': '请先粘贴密钥。',
+  'setup.urlRequired': '请输入自定义 Base URL。',
+  'setup.whereKey': '在哪里获取 API Key？',
+  'setup.whereKeyBody': '在阿里云百炼（Model Studio）控制台的“API Key”页面创建密钥，并在此选择创建密钥时所在的地域。',
+  'setup.openConsoleCn': '打开百炼控制台（中国内地）',
+  'setup.openConsoleIntl': '打开 Model Studio 控制台（国际）',
+  'setup.envFound': '已在环境变量中找到 API Key（DASHSCOPE_API_KEY 或 API_KEY）。',
+  'setup.useEnv': '使用环境变量中的密钥继续',
+  'setup.keychainMissing':
+    '系统钥匙串不可用，QwenDesk 无法安全保存密钥。请设置环境变量 DASHSCOPE_API_KEY 后重新启动 QwenDesk。',
+  'setup.keychainProblem': '钥匙串：{problem}',
+  'setup.privacy': '密钥保存在系统钥匙串中，除调用 DashScope 外不会离开这台电脑。',
+
+  'region.custom': '自定义 URL',
+  'region.envOverride': '已设置 DASHSCOPE_BASE_URL，它会覆盖此设置：{url}',
+
+  'top.newChat': '新对话',
+  'top.settings': '设置',
+
+  'model.label': '模型',
+  'model.search': '搜索或输入模型 ID',
+  'model.use': '使用“{model}”',
+  'model.offline': '内置列表（无法加载在线列表）',
+  'model.none': '没有匹配的模型',
+
+  'key.label': '密钥',
+  'key.none': '无密钥',
+  'key.source.keychain': '钥匙串',
+  'key.source.env:DASHSCOPE_API_KEY': 'DASHSCOPE_API_KEY',
+  'key.source.env:API_KEY': 'API_KEY',
+  'key.source.dotenv': '.env 文件',
+  'key.keychainUnavailable': '钥匙串不可用',
+
+  'empty.title': '有什么可以帮你？',
+  'empty.subtitle': '当前模型：{model}。试试这些：',
+  'empty.p1': '用通俗的语言解释量子纠缠',
+  'empty.p2': '写一封礼貌的邮件，请求把会议改到下周',
+  'empty.p3': '规划一次轻松的杭州三日游',
+  'empty.p4': '把“早起的鸟儿有虫吃”翻译成英文并解释',
+
+  'msg.you': '你',
+  'msg.assistant': '千问',
+  'msg.thinking': '思考中',
+  'msg.thought': '思考过程',
+  'msg.waiting': '正在等待回复…',
+  'msg.stopped': '已停止——已保留部分回答',
+  'msg.truncated': '连接提前结束——已保留部分回答',
+  'msg.length': '已达到最大 token 数，回答被截断',
+  'msg.retrying': '正在重试…（第 {attempt} 次）',
+  'msg.usage': '输入 {prompt} · 输出 {completion} · 共 {total} tokens',
+  'msg.usageCached': '缓存 {cached}',
+  'msg.usageReasoning': '推理 {reasoning}',
+  'msg.copy': '复制消息',
+  'msg.list': '对话',
+
+  'composer.label': '消息',
+  'composer.placeholder': '给 {model} 发消息…',
+  'composer.hint': 'Enter 发送 · Shift+Enter 换行 · Esc 停止',
+  'composer.send': '发送消息',
+  'composer.stop': '停止生成',
+
+  'error.title.unknown': '出错了',
+  'error.hint.unknown': '请重试。如果问题持续，下方的详细信息有助于排查。',
+  'error.requestId': '请求 ID',
+  'error.copyId': '复制请求 ID',
+  'error.openSettings': '打开设置',
+  'error.editMessage': '放回输入框编辑',
+
+  'error.title.auth': 'API Key 被拒绝',
+  'error.hint.auth': '密钥错误，或密钥所属地域与当前接入点不一致——API Key 与地域绑定。请在设置中检查密钥和地域。',
+  'error.title.access_denied': '你的账号未开通此模型',
+  'error.hint.access_denied': '请在百炼控制台开通该模型，或选择其他模型。',
+  'error.title.billing': '阿里云账号已欠费',
+  'error.hint.billing': '请在阿里云控制台充值或结清欠款后重试。',
+  'error.title.rate_limit': '请求过于频繁',
+  'error.hint.rate_limit': 'DashScope 正在对此密钥限流，请稍等片刻再试。',
+  'error.title.quota': '额度已用完',
+  'error.hint.quota': '免费额度或该模型的额度已用完。请在百炼控制台查看，或选择其他模型。',
+  'error.title.moderation': '内容安全检查未通过',
+  'error.hint.moderation': 'DashScope 的内容安全检查拦截了输入或输出内容。请修改消息后重新发送。',
+  'error.title.bad_request': 'DashScope 拒绝了请求',
+  'error.hint.bad_request': '请查看下方的服务器消息。',
+  'error.title.model_not_found': '模型不可用',
+  'error.hint.model_not_found': '所选地域没有此模型。请选择其他模型或地域。',
+  'error.title.server': 'DashScope 服务出错',
+  'error.hint.server': '服务返回了错误，请稍后重试。',
+  'error.title.network': '无法连接 DashScope',
+  'error.hint.network': '请检查网络连接、代理设置以及设置中的地域 URL。',
+  'error.title.timeout': '回复中断',
+  'error.hint.timeout': '一段时间内没有收到数据，请重试。',
+  'error.title.truncated': '连接提前结束',
+  'error.hint.truncated': '已保留部分回答。重新发送可获得完整回复。',
+  'error.title.bad_response': 'DashScope 返回了无法识别的响应',
+  'error.hint.bad_response': '无法解析回复。请重试，或检查自定义 Base URL。',
+  'error.title.no_key': '没有 API Key',
+  'error.hint.no_key': '请在设置中添加 DashScope API Key 后再开始对话。',
+  'error.title.keychain': '系统钥匙串不可用',
+  'error.hint.keychain': '请设置环境变量 DASHSCOPE_API_KEY 后重新启动 QwenDesk。',
+  'error.title.busy': '已有回复正在生成',
+  'error.hint.busy': '请等待当前回复完成或先停止它，再发送新消息。',
+  'error.title.invalid_input': '输入无效',
+  'error.hint.invalid_input': '请检查输入内容后重试。',
+  'error.title.not_found': '未找到',
+  'error.hint.not_found': '该对话或消息已不存在。请新建对话。',
+  'error.title.permission': '没有权限',
+  'error.hint.permission': 'QwenDesk 无法写入数据文件夹。请检查该文件夹的权限（见 设置 → 关于）。',
+  'error.title.internal': 'QwenDesk 内部错误',
+  'error.hint.internal': '请重试。如果问题持续，请重新启动 QwenDesk。',
+
+  'settings.title': '设置',
+  'settings.key': 'API Key',
+  'settings.source': '来源',
+  'settings.noKey': '尚未保存密钥',
+  'settings.replace': '更换密钥',
+  'settings.newKey': '新的 API Key',
+  'settings.saveKey': '保存密钥',
+  'settings.testKey': '测试密钥',
+  'settings.deleteKey': '删除密钥',
+  'settings.confirmDelete': '确定删除已保存的密钥吗？之后需要重新粘贴。',
+  'settings.confirmDeleteYes': '删除',
+  'settings.keySaved': '密钥已保存。',
+  'settings.keyDeleted': '密钥已删除。',
+  'settings.envKeyNote': '此密钥来自环境变量。取消设置 {name} 即可移除。',
+  'settings.dotenvNote': '此密钥来自 {path}。',
+  'settings.keychainOk': '系统钥匙串可用',
+  'settings.keychainMissing': '系统钥匙串不可用：{problem}',
+  'settings.endpoint': '接入点',
+  'settings.apply': '应用',
+  'settings.endpointSaved': '接入点已保存。',
+  'settings.currentUrl': '当前 URL',
+  'settings.about': '关于',
+  'settings.version': '版本',
+  'settings.dataDir': '数据文件夹',
+};
+
+export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };
+
+/** Chinese for any zh* locale (zh-CN, zh-TW, zh-Hans…), English otherwise. */
+export function pickLang(locale: string | undefined | null): Lang {
+  return (locale ?? '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+export const lang: Lang = pickLang(typeof navigator !== 'undefined' ? navigator.language : 'en');
+
+export type Params = Record<string, string | number>;
+
+export function translate(l: Lang, key: MessageKey, params?: Params): string {
+  const text = dictionaries[l][key] ?? dictionaries.en[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export function t(key: MessageKey, params?: Params): string {
+  return translate(lang, key, params);
+}
+
+/** Title and hint for an error kind; unknown kinds get a generic pair. */
+export function errorText(kind: string, l: Lang = lang): { title: string; hint: string } {
+  const k = isKnownKind(kind) ? kind : 'unknown';
+  return {
+    title: translate(l, `error.title.${k}` as MessageKey),
+    hint: translate(l, `error.hint.${k}` as MessageKey),
+  };
+}
+
+/** Formats a token count with the locale's grouping. */
+export function num(n: number): string {
+  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US').format(n);
+}

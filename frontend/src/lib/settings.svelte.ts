@@ -1,0 +1,122 @@
+// The settings store: key status, endpoint, model and the model list, and the actions that change them.
+import type { Backend } from './bridge';
+import { toTurnError } from './errors';
+import type { AppStatus, KeyTest, ModelList, TurnError } from './types';
+
+export type SettingsBackend = Pick<
+  Backend,
+  'status' | 'saveKey' | 'testKey' | 'deleteKey' | 'setEndpoint' | 'models' | 'setModel'
+> & { openExternal?: (url: string) => void };
+
+export type Busy = '' | 'save' | 'test' | 'delete' | 'endpoint' | 'model';
+
+export class SettingsStore {
+  status = $state<AppStatus | null>(null);
+  modelList = $state<ModelList | null>(null);
+  loading = $state(false);
+  /** Status() itself failed: the app can't start. */
+  loadError = $state<TurnError | null>(null);
+  busy = $state<Busy>('');
+  /** The last action's failure, shown next to the control that caused it. */
+  error = $state<TurnError | null>(null);
+  keyTest = $state<KeyTest | null>(null);
+
+  readonly hasKey = $derived(this.status?.key.hasKey ?? false);
+  readonly model = $derived(this.status?.model ?? '');
+
+  private api: SettingsBackend;
+
+  constructor(api: SettingsBackend) {
+    this.api = api;
+  }
+
+  async refresh(): Promise<void> {
+    this.loading = true;
+    try {
+      this.status = await this.api.status();
+      this.loadError = null;
+    } catch (err) {
+      this.loadError = toTurnError(err);
+    } finally {
+      this.loading = false;
+    }
+    if (this.status?.key.hasKey) await this.loadModels();
+  }
+
+  async loadModels(): Promise<void> {
+    try {
+      this.modelList = await this.api.models();
+    } catch (err) {
+      this.modelList = { models: this.model ? [this.model] : [], live: false, problem: toTurnError(err).message };
+    }
+  }
+
+  /** Stores the key; on success the status (and so the app) moves on. */
+  async saveKey(key: string): Promise<boolean> {
+    return this.run('save', async () => {
+      const ks = await this.api.saveKey(key.trim());
+      if (this.status) this.status.key = ks;
+      else await this.refresh();
+      if (ks.hasKey) await this.loadModels();
+    });
+  }
+
+  /** Tests `key`, or the stored one when empty. The result lands in `keyTest`. */
+  async testKey(key: string): Promise<KeyTest | null> {
+    this.keyTest = null;
+    let result: KeyTest | null = null;
+    await this.run('test', async () => {
+      result = await this.api.testKey(key.trim());
+      this.keyTest = result;
+    });
+    return result;
+  }
+
+  async deleteKey(): Promise<boolean> {
+    return this.run('delete', async () => {
+      const ks = await this.api.deleteKey();
+      if (this.status) this.status.key = ks;
+      this.keyTest = null;
+    });
+  }
+
+  /** `region` is a region id or 'custom' with `customURL`. */
+  async setEndpoint(region: string, customURL: string): Promise<boolean> {
+    return this.run('endpoint', async () => {
+      const ep = await this.api.setEndpoint(region, region === 'custom' ? customURL.trim() : '');
+      if (this.status) this.status.endpoint = ep;
+      if (this.status?.key.hasKey) await this.loadModels();
+    });
+  }
+
+  async setModel(model: string): Promise<boolean> {
+    const m = model.trim();
+    if (!m || m === this.model) return false;
+    return this.run('model', async () => {
+      const chosen = await this.api.setModel(m);
+      if (this.status) this.status.model = chosen || m;
+    });
+  }
+
+  clearError(): void {
+    this.error = null;
+  }
+
+  openExternal(url: string): void {
+    this.api.openExternal?.(url);
+  }
+
+  private async run(what: Busy, fn: () => Promise<void>): Promise<boolean> {
+    this.busy = what;
+    this.error = null;
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      this.error = toTurnError(err);
+      return false;
+    } finally {
+      this.busy = '';
+    }
+  }
+}

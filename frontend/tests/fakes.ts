@@ -1,0 +1,82 @@
+// A recording fake of the bridge, at the edge the stores talk to.
+import { vi } from 'vitest';
+import type { Backend } from '../src/lib/bridge';
+import type { ChatEventName, EventPayloads } from '../src/lib/events';
+import type { AppStatus, Conversation, KeyStatus, Turn } from '../src/lib/types';
+
+export function keyStatus(over: Partial<KeyStatus> = {}): KeyStatus {
+  return {
+    hasKey: true,
+    source: 'keychain',
+    last4: 'abcd',
+    keychainAvailable: true,
+    keychainProblem: '',
+    dotEnvPath: '',
+    envKeyPresent: false,
+    ...over,
+  };
+}
+
+export function appStatus(over: Partial<AppStatus> = {}): AppStatus {
+  return {
+    key: keyStatus(),
+    endpoint: { region: 'beijing', baseURL: 'https://dashscope.aliyuncs.com/compatible-mode/v1', overriddenByEnv: false },
+    regions: [
+      { id: 'beijing', name: 'China (Beijing)', baseURL: 'https://dashscope.aliyuncs.com/compatible-mode/v1' },
+      { id: 'singapore', name: 'Singapore', baseURL: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1' },
+    ],
+    model: 'qwen-plus',
+    dataDir: '/tmp/qwendesk',
+    version: 'test',
+    ...over,
+  };
+}
+
+export const conv: Conversation = { id: 'c1', title: '', model: 'qwen-plus', messages: [] };
+
+export function turn(n = 1): Turn {
+  return { requestId: `r${n}`, conversationId: 'c1', userMessageId: `u${n}`, assistantMessageId: `a${n}` };
+}
+
+export function fakeBackend() {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  let turns = 0;
+  const api = {
+    status: vi.fn(async () => appStatus()),
+    saveKey: vi.fn(async () => keyStatus()),
+    testKey: vi.fn(async () => ({ ok: true, kind: '', message: '', requestId: '' })),
+    deleteKey: vi.fn(async () => keyStatus({ hasKey: false, source: '', last4: '' })),
+    setEndpoint: vi.fn(async (region: string, url: string) => ({ region, baseURL: url, overriddenByEnv: false })),
+    models: vi.fn(async () => ({ models: ['qwen-plus', 'qwen-max'], live: true, problem: '' })),
+    setModel: vi.fn(async (m: string) => m),
+    newConversation: vi.fn(async (): Promise<Conversation> => ({ ...conv, messages: [] })),
+    conversation: vi.fn(async (_id: string): Promise<Conversation> => ({ ...conv, messages: [] })),
+    send: vi.fn(async () => turn(++turns)),
+    stop: vi.fn(async () => {}),
+    onEvent: vi.fn((name: string, handler: (p: never) => void) => {
+      const set = listeners.get(name) ?? new Set();
+      const h = handler as (p: unknown) => void;
+      set.add(h);
+      listeners.set(name, set);
+      return () => set.delete(h);
+    }),
+    openExternal: vi.fn(),
+  };
+  function emit<K extends ChatEventName>(name: K, payload: EventPayloads[K]) {
+    for (const h of listeners.get(name) ?? []) h(payload);
+  }
+  function listenerCount(name: string) {
+    return listeners.get(name)?.size ?? 0;
+  }
+  return { api: api as typeof api & Backend, emit, listenerCount };
+}
+
+export function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

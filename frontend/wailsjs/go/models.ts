@@ -1,0 +1,350 @@
+export namespace chat {
+	
+	export class TurnError {
+	    kind: string;
+	    message: string;
+	    requestIdFromServer: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TurnError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.message = source["message"];
+	        this.requestIdFromServer = source["requestIdFromServer"];
+	    }
+	}
+	export class Message {
+	    id: string;
+	    role: string;
+	    content: string;
+	    reasoning: string;
+	    status: string;
+	    finishReason: string;
+	    usage?: qwen.Usage;
+	    error?: TurnError;
+	    model: string;
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.role = source["role"];
+	        this.content = source["content"];
+	        this.reasoning = source["reasoning"];
+	        this.status = source["status"];
+	        this.finishReason = source["finishReason"];
+	        this.usage = this.convertValues(source["usage"], qwen.Usage);
+	        this.error = this.convertValues(source["error"], TurnError);
+	        this.model = source["model"];
+	        this.createdAt = source["createdAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Conversation {
+	    id: string;
+	    title: string;
+	    model: string;
+	    messages: Message[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Conversation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.model = source["model"];
+	        this.messages = this.convertValues(source["messages"], Message);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Turn {
+	    requestId: string;
+	    conversationId: string;
+	    userMessageId: string;
+	    assistantMessageId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Turn(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requestId = source["requestId"];
+	        this.conversationId = source["conversationId"];
+	        this.userMessageId = source["userMessageId"];
+	        this.assistantMessageId = source["assistantMessageId"];
+	    }
+	}
+
+}
+
+export namespace main {
+	
+	export class Endpoint {
+	    region: string;
+	    baseURL: string;
+	    overriddenByEnv: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Endpoint(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.region = source["region"];
+	        this.baseURL = source["baseURL"];
+	        this.overriddenByEnv = source["overriddenByEnv"];
+	    }
+	}
+	export class AppStatus {
+	    key: secrets.Status;
+	    endpoint: Endpoint;
+	    regions: qwen.Region[];
+	    model: string;
+	    dataDir: string;
+	    version: string;
+	    problems: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AppStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = this.convertValues(source["key"], secrets.Status);
+	        this.endpoint = this.convertValues(source["endpoint"], Endpoint);
+	        this.regions = this.convertValues(source["regions"], qwen.Region);
+	        this.model = source["model"];
+	        this.dataDir = source["dataDir"];
+	        this.version = source["version"];
+	        this.problems = source["problems"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class KeyTest {
+	    ok: boolean;
+	    kind: string;
+	    message: string;
+	    requestId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyTest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.kind = source["kind"];
+	        this.message = source["message"];
+	        this.requestId = source["requestId"];
+	    }
+	}
+	export class ModelInfo {
+	    model: string;
+	    baseURL: string;
+	    region: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ModelInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.model = source["model"];
+	        this.baseURL = source["baseURL"];
+	        this.region = source["region"];
+	    }
+	}
+	export class ModelList {
+	    models: string[];
+	    live: boolean;
+	    problem: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ModelList(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.models = source["models"];
+	        this.live = source["live"];
+	        this.problem = source["problem"];
+	    }
+	}
+
+}
+
+export namespace qwen {
+	
+	export class CompletionTokensDetails {
+	    reasoning_tokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompletionTokensDetails(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.reasoning_tokens = source["reasoning_tokens"];
+	    }
+	}
+	export class PromptTokensDetails {
+	    cached_tokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PromptTokensDetails(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.cached_tokens = source["cached_tokens"];
+	    }
+	}
+	export class Region {
+	    id: string;
+	    name: string;
+	    baseURL: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Region(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.baseURL = source["baseURL"];
+	    }
+	}
+	export class Usage {
+	    prompt_tokens: number;
+	    completion_tokens: number;
+	    total_tokens: number;
+	    prompt_tokens_details?: PromptTokensDetails;
+	    completion_tokens_details?: CompletionTokensDetails;
+	
+	    static createFrom(source: any = {}) {
+	        return new Usage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.prompt_tokens = source["prompt_tokens"];
+	        this.completion_tokens = source["completion_tokens"];
+	        this.total_tokens = source["total_tokens"];
+	        this.prompt_tokens_details = this.convertValues(source["prompt_tokens_details"], PromptTokensDetails);
+	        this.completion_tokens_details = this.convertValues(source["completion_tokens_details"], CompletionTokensDetails);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace secrets {
+	
+	export class Status {
+	    hasKey: boolean;
+	    source: string;
+	    last4: string;
+	    keychainAvailable: boolean;
+	    keychainProblem: string;
+	    dotEnvPath: string;
+	    envKeyPresent: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Status(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hasKey = source["hasKey"];
+	        this.source = source["source"];
+	        this.last4 = source["last4"];
+	        this.keychainAvailable = source["keychainAvailable"];
+	        this.keychainProblem = source["keychainProblem"];
+	        this.dotEnvPath = source["dotEnvPath"];
+	        this.envKeyPresent = source["envKeyPresent"];
+	    }
+	}
+
+}
+
