@@ -1,0 +1,68 @@
+# QwenDesk. `make run` sets up and launches the app; `make test` sets up and runs every test.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+GOBIN   := $(shell go env GOPATH)/bin
+WAILS   := $(GOBIN)/wails
+TAGS    := webkit2_41
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+BIN     := build/bin/qwendesk
+ARTIFACTS ?= $(CURDIR)/build/test-artifacts
+
+.PHONY: all setup run dev build bindings test test-go test-keychain test-frontend check-bindings test-e2e fake clean
+
+all: build
+
+setup:
+	@./scripts/setup.sh
+
+## run: set up, build and launch the app
+run: build
+	./$(BIN)
+
+## dev: hot-reloading development build (wails dev)
+dev: setup
+	$(WAILS) dev -tags $(TAGS)
+
+## build: the production binary at build/bin/qwendesk
+build: setup
+	$(WAILS) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -skipbindings
+	@touch frontend/dist/.gitkeep
+
+## test: everything CI runs
+test: setup
+	$(MAKE) --no-print-directory test-go test-keychain test-frontend check-bindings build test-e2e
+	@echo "make test: all suites passed"
+
+test-go:
+	go vet -tags $(TAGS) ./...
+	go test -tags $(TAGS) -race -count=1 ./...
+
+test-keychain:
+	./scripts/keychain-test.sh
+
+test-frontend:
+	cd frontend && npm run check && npm test
+
+## check-bindings: the committed frontend/wailsjs must match the Go API
+check-bindings:
+	$(WAILS) generate module -tags $(TAGS)
+	@if [ -n "$$(git status --porcelain -- frontend/wailsjs)" ]; then \
+		git status --porcelain -- frontend/wailsjs; git diff --stat -- frontend/wailsjs; \
+		echo "frontend/wailsjs is out of date: run 'make bindings' and commit the result" >&2; exit 1; fi
+
+bindings: setup
+	$(WAILS) generate module -tags $(TAGS)
+
+## test-e2e: the built binary under Xvfb against the local fake DashScope server
+test-e2e:
+	mkdir -p $(ARTIFACTS)
+	./scripts/e2e.sh $(CURDIR)/$(BIN) $(ARTIFACTS)
+
+## fake: a local fake DashScope on 127.0.0.1:8787 for manual runs
+fake:
+	go run ./cmd/fakedashscope -addr 127.0.0.1:8787
+
+clean:
+	rm -rf build/bin build/test-artifacts frontend/dist/assets frontend/dist/index.html

@@ -1,0 +1,486 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"qwendesk/internal/chat"
+	"qwendesk/internal/inflight"
+	"qwendesk/internal/qwen"
+	"qwendesk/internal/secrets"
+	"qwendesk/internal/settings"
+)
+
+// App is the JavaScript API. Every exported method is callable from the webview (and, during
+// `wails dev`, from any page in the developer's browser), so each one validates its
+// arguments and none ever returns the API key. The work lives in internal/….
+type App struct {
+	keys     *secrets.Store
+	prefs    *settings.File
+	chat     *chat.Service
+	inflight *inflight.Registry
+	log      *slog.Logger
+	dataDir  string
+	version  string
+	// envBaseURL is DASHSCOPE_BASE_URL, already validated; it overrides the settings.
+	envBaseURL string
+
+	mu       sync.Mutex
+	started  bool               // OnStartup has run: events can reach the window
+	root     context.Context    // parent of every turn; cancelled at shutdown
+	stopAll  context.CancelFunc //
+	current  settings.Settings
+	client   *qwen.Client // for the current endpoint; rebuilt when it changes
+	problems []string     // start-up problems to show once (damaged settings file, bad env URL)
+}
+
+// AppConfig holds what main wires into the App.
+type AppConfig struct {
+	Keys       *secrets.Store
+	Prefs      *settings.File
+	Emitter    chat.Emitter
+	Logger     *slog.Logger
+	DataDir    string
+	Version    string
+	EnvBaseURL string // raw DASHSCOPE_BASE_URL
+}
+
+// NewApp builds the App. Problems that should not stop the app (a damaged settings file, an
+// invalid DASHSCOPE_BASE_URL) are logged and shown in Status.
+func NewApp(cfg AppConfig) *App {
+	root, stop := context.WithCancel(context.Background())
+	a := &App{
+		keys:     cfg.Keys,
+		prefs:    cfg.Prefs,
+		inflight: inflight.New(),
+		log:      cfg.Logger,
+		dataDir:  cfg.DataDir,
+		version:  cfg.Version,
+		root:     root,
+		stopAll:  stop,
+	}
+	current, err := cfg.Prefs.Load()
+	if err != nil {
+		a.log.Warn("settings", "problem", err.Error())
+		a.problems = append(a.problems, err.Error())
+	}
+	a.current = current
+	if raw := strings.TrimSpace(cfg.EnvBaseURL); raw != "" {
+		if u, err := qwen.ValidateBaseURL(raw); err != nil {
+			msg := fmt.Sprintf("DASHSCOPE_BASE_URL is ignored: %v", err)
+			a.log.Warn("endpoint", "problem", msg)
+			a.problems = append(a.problems, msg)
+		} else {
+			a.envBaseURL = u
+		}
+	}
+	a.chat = chat.NewService(chat.Config{
+		Streamer: endpointStreamer{a},
+		Key:      a.key,
+		Emitter:  cfg.Emitter,
+		Logger:   cfg.Logger,
+	})
+	return a
+}
+
+// startup is called by Wails once the window exists.
+func (a *App) startup(ctx context.Context) {
+	a.mu.Lock()
+	a.started = true
+	a.mu.Unlock()
+	a.log.Info("app started", "version", a.version)
+}
+
+// shutdown stops every streaming reply (keeping the partial text) and waits briefly for the
+// turns to record how they ended.
+func (a *App) shutdown(ctx context.Context) {
+	a.inflight.CancelAll()
+	a.stopAll()
+	if !a.chat.Wait(time.Second) {
+		a.log.Warn("shutdown: some replies did not finish in time")
+	}
+	a.log.Info("app stopped")
+}
+
+func (a *App) ready() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.started {
+		return &chat.UserError{Kind: "starting", Message: "QwenDesk is still starting. Try again in a moment."}
+	}
+	return nil
+}
+
+// Endpoint says where requests go and why.
+type Endpoint struct {
+	Region          string `json:"region"` // a region id, or "custom"
+	BaseURL         string `json:"baseURL"`
+	OverriddenByEnv bool   `json:"overriddenByEnv"` // DASHSCOPE_BASE_URL wins over the settings
+}
+
+// AppStatus is everything the window needs on start. It never contains the key.
+type AppStatus struct {
+	Key      secrets.Status `json:"key"`
+	Endpoint Endpoint       `json:"endpoint"`
+	Regions  []qwen.Region  `json:"regions"`
+	Model    string         `json:"model"`
+	DataDir  string         `json:"dataDir"`
+	Version  string         `json:"version"`
+	Problems []string       `json:"problems"`
+}
+
+// Status reports the key source, the endpoint, the model and any start-up problems.
+func (a *App) Status() (AppStatus, error) {
+	ctx, cancel := context.WithTimeout(a.root, 10*time.Second)
+	defer cancel()
+	keyStatus := a.keys.Status(ctx)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return AppStatus{
+		Key:      keyStatus,
+		Endpoint: a.endpointLocked(),
+		Regions:  qwen.Regions(),
+		Model:    a.current.Model,
+		DataDir:  a.dataDir,
+		Version:  a.version,
+		Problems: append([]string{}, a.problems...),
+	}, nil
+}
+
+// SaveKey stores key in the system keychain.
+func (a *App) SaveKey(key string) (secrets.Status, error) {
+	if len(key) > 4096 {
+		return secrets.Status{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: "That is far too long to be an API key."}
+	}
+	ctx, cancel := context.WithTimeout(a.root, 10*time.Second)
+	defer cancel()
+	st, err := a.keys.Save(ctx, key)
+	if err != nil {
+		a.log.Warn("key not saved", "kind", errorKind(err))
+		return st, err
+	}
+	a.log.Info("key saved", "source", string(st.Source))
+	return st, nil
+}
+
+// DeleteKey removes the key from the keychain. A key from the environment stays in use.
+func (a *App) DeleteKey() (secrets.Status, error) {
+	ctx, cancel := context.WithTimeout(a.root, 10*time.Second)
+	defer cancel()
+	st, err := a.keys.Delete(ctx)
+	if err != nil {
+		a.log.Warn("key not deleted", "kind", errorKind(err))
+		return st, err
+	}
+	a.log.Info("key deleted", "now_source", string(st.Source))
+	return st, nil
+}
+
+// KeyTest is the result of checking a key against the endpoint.
+type KeyTest struct {
+	OK        bool   `json:"ok"`
+	Kind      string `json:"kind"`
+	Message   string `json:"message"`
+	RequestID string `json:"requestId"`
+}
+
+// TestKey checks key (or, when empty, the key in use) against the current endpoint. A
+// failure is a result, not an error: the setup screen shows it in place.
+func (a *App) TestKey(key string) (KeyTest, error) {
+	ctx, cancel := context.WithTimeout(a.root, 30*time.Second)
+	defer cancel()
+	if strings.TrimSpace(key) == "" {
+		stored, err := a.key(ctx)
+		if err != nil {
+			return KeyTest{Kind: errorKind(err), Message: err.Error()}, nil
+		}
+		key = stored
+	} else {
+		normal, err := secrets.Normalize(key)
+		if err != nil {
+			return KeyTest{Kind: chat.KindInvalidInput, Message: err.Error()}, nil
+		}
+		key = normal
+	}
+	client := a.currentClient()
+	err := client.CheckKey(ctx, key)
+	if err == nil {
+		a.log.Info("key test passed", "endpoint", client.BaseURL())
+		return KeyTest{OK: true}, nil
+	}
+	res := KeyTest{Kind: errorKind(err), Message: err.Error()}
+	var apiErr *qwen.APIError
+	if errors.As(err, &apiErr) {
+		res.Message, res.RequestID = apiErr.Message, apiErr.RequestID
+		if res.Message == "" {
+			res.Message = apiErr.Error()
+		}
+	}
+	a.log.Warn("key test failed", "endpoint", client.BaseURL(), "kind", res.Kind, "server_request", res.RequestID)
+	return res, nil
+}
+
+// SetEndpoint chooses a region preset, or "custom" with customURL.
+func (a *App) SetEndpoint(region, customURL string) (Endpoint, error) {
+	next := func() (settings.Settings, error) {
+		a.mu.Lock()
+		s := a.current
+		a.mu.Unlock()
+		if region == "custom" {
+			u, err := qwen.ValidateBaseURL(customURL)
+			if err != nil {
+				return s, &chat.UserError{Kind: chat.KindInvalidInput, Message: err.Error()}
+			}
+			s.Region, s.CustomBaseURL = "custom", u
+			return s, nil
+		}
+		if _, ok := qwen.RegionBaseURL(region); !ok {
+			return s, &chat.UserError{Kind: chat.KindInvalidInput, Message: "Unknown region."}
+		}
+		s.Region = region
+		return s, nil
+	}
+	s, err := next()
+	if err != nil {
+		return Endpoint{}, err
+	}
+	if err := a.prefs.Save(s); err != nil {
+		return Endpoint{}, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.current = s
+	a.client = nil
+	ep := a.endpointLocked()
+	a.log.Info("endpoint changed", "region", ep.Region, "base_url", ep.BaseURL, "overridden_by_env", ep.OverriddenByEnv)
+	return ep, nil
+}
+
+// ModelList is what the model picker offers.
+type ModelList struct {
+	Models  []string `json:"models"`
+	Live    bool     `json:"live"`    // fetched from the endpoint, not the built-in list
+	Problem string   `json:"problem"` // why the live list could not be used
+}
+
+// Models lists the endpoint's models, or the built-in list when that fails.
+func (a *App) Models() (ModelList, error) {
+	ctx, cancel := context.WithTimeout(a.root, 15*time.Second)
+	defer cancel()
+	key, err := a.key(ctx)
+	if err != nil {
+		return ModelList{Models: qwen.FallbackModels(), Problem: err.Error()}, nil
+	}
+	models, err := a.currentClient().Models(ctx, key)
+	if err != nil || len(models) == 0 {
+		problem := "the endpoint returned no models"
+		if err != nil {
+			problem = err.Error()
+		}
+		a.log.Info("model list: using built-in list", "kind", errorKind(err))
+		return ModelList{Models: qwen.FallbackModels(), Problem: problem}, nil
+	}
+	return ModelList{Models: models, Live: true}, nil
+}
+
+// maxModelID bounds a typed model id; real ones are a few dozen characters.
+const maxModelID = 128
+
+// SetModel chooses the model for new turns. Any id is accepted (models change often); it
+// must look like an id.
+func (a *App) SetModel(model string) (string, error) {
+	model = strings.TrimSpace(model)
+	if model == "" || len(model) > maxModelID || strings.ContainsFunc(model, func(r rune) bool {
+		return r <= ' ' || r > '~'
+	}) {
+		return "", &chat.UserError{Kind: chat.KindInvalidInput, Message: "A model id is one word, like qwen-plus."}
+	}
+	a.mu.Lock()
+	s := a.current
+	a.mu.Unlock()
+	s.Model = model
+	if err := a.prefs.Save(s); err != nil {
+		return "", err
+	}
+	a.mu.Lock()
+	a.current = s
+	a.mu.Unlock()
+	a.log.Info("model changed", "model", model)
+	return model, nil
+}
+
+// ModelInfo is the current model and endpoint (the prototype's get_model_info).
+type ModelInfo struct {
+	Model   string `json:"model"`
+	BaseURL string `json:"baseURL"`
+	Region  string `json:"region"`
+}
+
+// ModelInfo returns the model and endpoint new turns use.
+func (a *App) ModelInfo() (ModelInfo, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ep := a.endpointLocked()
+	return ModelInfo{Model: a.current.Model, BaseURL: ep.BaseURL, Region: ep.Region}, nil
+}
+
+// NewConversation starts an empty conversation with the current model.
+func (a *App) NewConversation() (chat.Conversation, error) {
+	a.mu.Lock()
+	model := a.current.Model
+	a.mu.Unlock()
+	return a.chat.NewConversation(model), nil
+}
+
+// Conversation returns a conversation with its messages.
+func (a *App) Conversation(id string) (chat.Conversation, error) {
+	if err := checkID(id, "conv_"); err != nil {
+		return chat.Conversation{}, err
+	}
+	return a.chat.Conversation(id)
+}
+
+// maxSendBytes rejects absurd payloads before any work; chat applies the finer limit.
+const maxSendBytes = 4 * chat.MaxInputRunes
+
+// Send posts text to the conversation and starts streaming the reply. It returns once the
+// turn is registered; the reply arrives as chat:* events.
+func (a *App) Send(conversationID, text string) (chat.Turn, error) {
+	if err := a.ready(); err != nil {
+		return chat.Turn{}, err
+	}
+	if err := checkID(conversationID, "conv_"); err != nil {
+		return chat.Turn{}, err
+	}
+	if len(text) > maxSendBytes {
+		return chat.Turn{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: fmt.Sprintf("The message is too long (the limit is %d characters).", chat.MaxInputRunes)}
+	}
+	a.mu.Lock()
+	model := a.current.Model
+	a.mu.Unlock()
+
+	requestID := chat.NewID("req")
+	ctx, cancel := context.WithCancel(a.root)
+	a.inflight.Add(requestID, cancel)
+	turn, err := a.chat.Send(ctx, chat.SendInput{ConversationID: conversationID, Text: text, Model: model, RequestID: requestID},
+		func() {
+			a.inflight.Done(requestID)
+			cancel()
+		})
+	if err != nil {
+		a.inflight.Done(requestID)
+		cancel()
+		return chat.Turn{}, err
+	}
+	return turn, nil
+}
+
+// Stop ends a streaming reply; the text received so far is kept.
+func (a *App) Stop(requestID string) error {
+	if err := checkID(requestID, "req_"); err != nil {
+		return err
+	}
+	if a.inflight.Cancel(requestID) {
+		a.log.Info("turn stop requested", "request", requestID)
+	}
+	return nil
+}
+
+// checkID rejects anything that is not an id this app could have made.
+func checkID(id, prefix string) error {
+	if !strings.HasPrefix(id, prefix) || len(id) > 64 || !utf8.ValidString(id) ||
+		strings.ContainsFunc(id[len(prefix):], func(r rune) bool { return !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') }) {
+		return &chat.UserError{Kind: chat.KindNotFound, Message: "Unknown id."}
+	}
+	return nil
+}
+
+// key resolves the API key for one request, mapping the reasons there is none to errors the
+// user can act on.
+func (a *App) key(ctx context.Context) (string, error) {
+	key, st, err := a.keys.Key(ctx)
+	switch {
+	case errors.Is(err, secrets.ErrNoKey):
+		msg := "No API key is set. Add one in Settings, or set DASHSCOPE_API_KEY."
+		if !st.KeychainAvailable && st.KeychainProblem != "" {
+			msg = st.KeychainProblem + " Set DASHSCOPE_API_KEY, or unlock the keychain and try again."
+		}
+		return "", &chat.UserError{Kind: chat.KindNoKey, Message: msg, Err: err}
+	case err != nil:
+		return "", &chat.UserError{Kind: "keychain", Message: err.Error(), Err: err}
+	}
+	return key, nil
+}
+
+func (a *App) endpointLocked() Endpoint {
+	if a.envBaseURL != "" {
+		return Endpoint{Region: "custom", BaseURL: a.envBaseURL, OverriddenByEnv: true}
+	}
+	if a.current.Region == "custom" && a.current.CustomBaseURL != "" {
+		return Endpoint{Region: "custom", BaseURL: a.current.CustomBaseURL}
+	}
+	if u, ok := qwen.RegionBaseURL(a.current.Region); ok {
+		return Endpoint{Region: a.current.Region, BaseURL: u}
+	}
+	u, _ := qwen.RegionBaseURL(qwen.DefaultRegion)
+	return Endpoint{Region: qwen.DefaultRegion, BaseURL: u}
+}
+
+func (a *App) currentClient() *qwen.Client {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.client == nil {
+		a.client = qwen.NewClient(qwen.Config{BaseURL: a.endpointLocked().BaseURL, Logger: a.log})
+	}
+	return a.client
+}
+
+// endpointStreamer sends each turn to whatever endpoint is current when it starts.
+type endpointStreamer struct{ a *App }
+
+func (s endpointStreamer) Stream(ctx context.Context, key string, req qwen.Request) (chat.Stream, error) {
+	return chat.ClientStreamer{Client: s.a.currentClient()}.Stream(ctx, key, req)
+}
+
+// UserFacingError is what a bound method's failure looks like in JavaScript: the promise
+// rejects with this object, so the UI can pick a translated message by kind.
+type UserFacingError struct {
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+}
+
+// formatError is the Wails ErrorFormatter.
+func formatError(err error) any {
+	return UserFacingError{Kind: errorKind(err), Message: err.Error()}
+}
+
+// errorKind classifies err into the stable kinds the UI knows.
+func errorKind(err error) string {
+	var ue *chat.UserError
+	var apiErr *qwen.APIError
+	var inputErr *secrets.InputError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &ue):
+		return ue.Kind
+	case errors.As(err, &apiErr):
+		return string(apiErr.Kind)
+	case errors.As(err, &inputErr):
+		return chat.KindInvalidInput
+	case errors.Is(err, secrets.ErrNoKey):
+		return chat.KindNoKey
+	case errors.Is(err, secrets.ErrKeychainUnavailable), errors.Is(err, secrets.ErrKeychainTimeout):
+		return "keychain"
+	case errors.Is(err, os.ErrPermission):
+		return "permission"
+	}
+	return chat.KindInternal
+}

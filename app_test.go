@@ -1,0 +1,330 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"qwendesk/internal/applog"
+	"qwendesk/internal/chat"
+	"qwendesk/internal/fakedashscope"
+	"qwendesk/internal/secrets"
+	"qwendesk/internal/settings"
+)
+
+// A recognisable key, made up: the tests look for it everywhere it must not be.
+const leakKey = "sk-qwendesk-leak-canary-7f3a9c1e5b"
+
+// events records what the app would send to the window.
+type events struct {
+	mu  sync.Mutex
+	all []json.RawMessage
+	end map[string]string // requestId → "chat:done"/"chat:error"
+}
+
+func (e *events) Emit(name string, payload any) {
+	data, err := json.Marshal(payload)
+	if err != nil {
+		panic(err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.all = append(e.all, data)
+	if name == chat.EventDone || name == chat.EventError {
+		var h chat.Header
+		_ = json.Unmarshal(data, &h)
+		e.end[h.RequestID] = name
+	}
+}
+
+func (e *events) waitEnd(t *testing.T, requestID string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		e.mu.Lock()
+		name, ok := e.end[requestID]
+		e.mu.Unlock()
+		if ok {
+			return name
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("turn %s did not end", requestID)
+	return ""
+}
+
+type testApp struct {
+	*App
+	events  *events
+	fake    *fakedashscope.Server
+	dataDir string
+}
+
+func newTestApp(t *testing.T, keyring secrets.Keyring, env map[string]string) *testApp {
+	t.Helper()
+	fake := fakedashscope.New(fakedashscope.Options{APIKey: leakKey, ChunkDelay: 5 * time.Millisecond})
+	t.Cleanup(fake.Close)
+	dataDir := t.TempDir()
+	base, closer, err := applog.Open(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closer.Close() })
+	keys := secrets.New(secrets.Options{Keyring: keyring, Getenv: func(k string) string { return env[k] }, DotEnvDirs: []string{dataDir}})
+	ev := &events{end: map[string]string{}}
+	app := NewApp(AppConfig{
+		Keys:       keys,
+		Prefs:      settings.Open(dataDir),
+		Emitter:    ev,
+		Logger:     slog.New(applog.NewRedactingHandler(base.Handler(), keys.KnownSecrets)),
+		DataDir:    dataDir,
+		Version:    "test",
+		EnvBaseURL: fake.BaseURL(),
+	})
+	t.Cleanup(func() { app.shutdown(context.Background()) })
+	return &testApp{App: app, events: ev, fake: fake, dataDir: dataDir}
+}
+
+func kindOf(err error) string {
+	fe, _ := formatError(err).(UserFacingError)
+	return fe.Kind
+}
+
+// A whole session — setup, test, chat, errors, model list, delete — and then the key is
+// looked for in every value the window could see, every event, and every file written.
+func TestKeyNeverReachesTheWindowEventsOrFiles(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), nil)
+	a.startup(context.Background())
+	var seen []any
+	record := func(v any, err error) {
+		t.Helper()
+		if err != nil {
+			seen = append(seen, formatError(err))
+			return
+		}
+		seen = append(seen, v)
+	}
+
+	record(a.Status())
+	record(a.TestKey(leakKey))
+	record(a.SaveKey("  " + leakKey + "\n"))
+	record(a.TestKey(""))
+	record(a.TestKey(leakKey + "x"))
+	record(a.Models())
+	record(a.ModelInfo())
+	conv, err := a.NewConversation()
+	record(conv, err)
+	for _, text := range []string{"hello", "check #err401", "check #midstream"} {
+		turn, err := a.Send(conv.ID, text)
+		record(turn, err)
+		if err == nil {
+			a.events.waitEnd(t, turn.RequestID)
+		}
+	}
+	record(a.Conversation(conv.ID))
+	record(a.SaveKey("bad key with spaces"))
+	record(a.Status())
+	record(a.DeleteKey())
+	record(a.Status())
+	a.shutdown(context.Background())
+
+	for i, v := range seen {
+		if data, _ := json.Marshal(v); bytes.Contains(data, []byte(leakKey)) {
+			t.Errorf("bound method result %d contains the key: %s", i, data)
+		}
+	}
+	for _, e := range a.events.all {
+		if bytes.Contains(e, []byte(leakKey)) {
+			t.Errorf("event contains the key: %s", e)
+		}
+	}
+	_ = filepath.WalkDir(a.dataDir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if data, _ := os.ReadFile(path); bytes.Contains(data, []byte(leakKey)) {
+				t.Errorf("%s contains the key", path)
+			}
+		}
+		return nil
+	})
+	if len(a.fake.Requests()) == 0 {
+		t.Fatal("the session never reached the server")
+	}
+}
+
+func TestStatusReportsSourceWithoutTheKey(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), map[string]string{"DASHSCOPE_API_KEY": leakKey})
+	st, err := a.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Key.HasKey || st.Key.Source != secrets.SourceEnvDashScope || st.Key.Last4 != leakKey[len(leakKey)-4:] {
+		t.Fatalf("key status = %+v", st.Key)
+	}
+	if !st.Endpoint.OverriddenByEnv || st.Endpoint.BaseURL != a.fake.BaseURL() {
+		t.Fatalf("DASHSCOPE_BASE_URL must win and be reported: %+v", st.Endpoint)
+	}
+	ep, err := a.SetEndpoint("singapore", "")
+	if err != nil || !ep.OverriddenByEnv || ep.BaseURL != a.fake.BaseURL() {
+		t.Fatalf("a region choice must not hide the environment override: %+v %v", ep, err)
+	}
+}
+
+func TestSendBeforeStartupIsRefusedClearly(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), map[string]string{"DASHSCOPE_API_KEY": leakKey})
+	conv, _ := a.NewConversation()
+	if _, err := a.Send(conv.ID, "hello"); kindOf(err) != "starting" {
+		t.Fatalf("Send before startup: %v", err)
+	}
+}
+
+func TestBoundMethodsRejectBadArguments(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), map[string]string{"DASHSCOPE_API_KEY": leakKey})
+	a.startup(context.Background())
+	conv, _ := a.NewConversation()
+	call := func(f func() error) error { return f() }
+	cases := []struct {
+		name string
+		err  error
+		kind string
+	}{
+		{"send to a made-up conversation", call(func() error { _, err := a.Send("conv_0123", "hi"); return err }), "not_found"},
+		{"send to a malformed id", call(func() error { _, err := a.Send("../../etc", "hi"); return err }), "not_found"},
+		{"send empty", call(func() error { _, err := a.Send(conv.ID, "   "); return err }), "invalid_input"},
+		{"send huge", call(func() error { _, err := a.Send(conv.ID, strings.Repeat("a", maxSendBytes+1)); return err }), "invalid_input"},
+		{"stop a malformed id", a.Stop("<script>"), "not_found"},
+		{"open a made-up conversation", call(func() error { _, err := a.Conversation("conv_ffff"); return err }), "not_found"},
+		{"model with spaces", call(func() error { _, err := a.SetModel("qwen plus"); return err }), "invalid_input"},
+		{"empty model", call(func() error { _, err := a.SetModel(""); return err }), "invalid_input"},
+		{"unknown region", call(func() error { _, err := a.SetEndpoint("mars", ""); return err }), "invalid_input"},
+		{"custom URL not http", call(func() error { _, err := a.SetEndpoint("custom", "file:///etc/passwd"); return err }), "invalid_input"},
+		{"empty key", call(func() error { _, err := a.SaveKey("  "); return err }), "invalid_input"},
+		{"multi-line key", call(func() error { _, err := a.SaveKey("sk-abc\nsk-def"); return err }), "invalid_input"},
+		{"absurd key", call(func() error { _, err := a.SaveKey(strings.Repeat("k", 10000)); return err }), "invalid_input"},
+	}
+	for _, c := range cases {
+		if got := kindOf(c.err); got != c.kind {
+			t.Errorf("%s: kind %q (%v), want %q", c.name, got, c.err, c.kind)
+		}
+		if c.err != nil && formatError(c.err).(UserFacingError).Message == "" {
+			t.Errorf("%s: no message for the user", c.name)
+		}
+	}
+	if len(a.fake.Requests()) != 0 {
+		t.Fatal("a rejected call reached the server")
+	}
+}
+
+func TestStopKeepsPartialTextAndFreesTheConversation(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), map[string]string{"DASHSCOPE_API_KEY": leakKey})
+	a.startup(context.Background())
+	conv, _ := a.NewConversation()
+	turn, err := a.Send(conv.ID, "a long story #slow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Send(conv.ID, "again"); kindOf(err) != chat.KindBusy {
+		t.Fatalf("second Send while streaming: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, _ := a.Conversation(conv.ID)
+		if c.Messages[1].Content != "" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := a.Stop(turn.RequestID); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.events.waitEnd(t, turn.RequestID); got != chat.EventDone {
+		t.Fatalf("stopped turn ended with %s", got)
+	}
+	c, _ := a.Conversation(conv.ID)
+	if reply := c.Messages[1]; reply.Status != chat.StatusStopped || reply.Content == "" {
+		t.Fatalf("reply after Stop = %+v, want stopped with the partial text", reply)
+	}
+	next, err := a.Send(conv.ID, "shorter please")
+	if err != nil {
+		t.Fatalf("the conversation is still locked after Stop: %v", err)
+	}
+	a.events.waitEnd(t, next.RequestID)
+	if a.inflight.Len() != 0 {
+		t.Fatalf("%d requests still registered after both turns ended", a.inflight.Len())
+	}
+}
+
+func TestShutdownStopsStreamingReplies(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), map[string]string{"DASHSCOPE_API_KEY": leakKey})
+	a.startup(context.Background())
+	conv, _ := a.NewConversation()
+	turn, err := a.Send(conv.ID, "a long story #slow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.shutdown(context.Background())
+	if got := a.events.waitEnd(t, turn.RequestID); got != chat.EventDone {
+		t.Fatalf("turn ended with %s at shutdown", got)
+	}
+	c, _ := a.Conversation(conv.ID)
+	if c.Messages[1].Status != chat.StatusStopped {
+		t.Fatalf("reply at shutdown = %s, want stopped", c.Messages[1].Status)
+	}
+}
+
+func TestTestKeyExplainsARejectedKey(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), nil)
+	res, err := a.TestKey("sk-not-the-right-key-123456")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OK || res.Kind != "auth" || res.RequestID == "" {
+		t.Fatalf("wrong key test = %+v, want kind auth with the server request id", res)
+	}
+	res, _ = a.TestKey(leakKey)
+	if !res.OK {
+		t.Fatalf("right key test = %+v", res)
+	}
+	res, _ = a.TestKey("")
+	if res.OK || res.Kind != chat.KindNoKey {
+		t.Fatalf("testing with no key stored = %+v, want no_key", res)
+	}
+}
+
+func TestModelsFallBackToTheBuiltInList(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), nil)
+	list, err := a.Models()
+	if err != nil || list.Live || len(list.Models) == 0 || list.Problem == "" {
+		t.Fatalf("with no key: %+v %v, want the built-in list and a reason", list, err)
+	}
+	if _, err := a.SaveKey(leakKey); err != nil {
+		t.Fatal(err)
+	}
+	list, err = a.Models()
+	if err != nil || !list.Live || len(list.Models) == 0 {
+		t.Fatalf("with a key: %+v %v, want the live list", list, err)
+	}
+	if m, err := a.SetModel(" qwen3-max "); err != nil || m != "qwen3-max" {
+		t.Fatalf("SetModel: %q %v", m, err)
+	}
+	if info, _ := a.ModelInfo(); info.Model != "qwen3-max" || info.BaseURL != a.fake.BaseURL() {
+		t.Fatalf("ModelInfo = %+v", info)
+	}
+}
+
+func TestUnknownErrorsStillGetAKind(t *testing.T) {
+	if k := kindOf(errors.New("boom")); k != chat.KindInternal {
+		t.Fatalf("kind = %q", k)
+	}
+	if k := kindOf(secrets.ErrNoKey); k != chat.KindNoKey {
+		t.Fatalf("kind = %q", k)
+	}
+}

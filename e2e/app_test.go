@@ -1,0 +1,179 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"qwendesk/internal/fakedashscope"
+)
+
+const turnTimeout = 60 * time.Second
+
+// lastChat returns the last chat-completion request the fake server received.
+func lastChat(t *testing.T, fake *fakedashscope.Server) fakedashscope.Recorded {
+	t.Helper()
+	var last *fakedashscope.Recorded
+	for _, r := range fake.Requests() {
+		if strings.HasSuffix(r.Path, "/chat/completions") {
+			r := r
+			last = &r
+		}
+	}
+	if last == nil {
+		t.Fatal("the fake server received no chat request")
+	}
+	return *last
+}
+
+func assertSent(t *testing.T, fake *fakedashscope.Server, key, question string) {
+	t.Helper()
+	r := lastChat(t, fake)
+	if r.Authorization != "Bearer "+key {
+		t.Errorf("request was not authorised with the user's key")
+	}
+	if !r.Stream || !r.IncludeUsage {
+		t.Errorf("request must stream with include_usage: stream=%v include_usage=%v", r.Stream, r.IncludeUsage)
+	}
+	if r.Model != "qwen-plus" {
+		t.Errorf("model = %q, want the default qwen-plus", r.Model)
+	}
+	if n := len(r.Messages); n == 0 || r.Messages[n-1].Role != "user" || r.Messages[n-1].Content != question {
+		t.Errorf("last message sent = %+v, want the typed question %q", r.Messages, question)
+	}
+}
+
+// First run: no key anywhere → setup screen → the key typed there goes into the real
+// keychain → a question streams a reply. A second launch finds the key in the keychain.
+func TestFirstRunStoresKeyInKeychainAndStreams(t *testing.T) {
+	clearKeychain(t)
+	key := testKey(t)
+	fake := fakedashscope.New(fakedashscope.Options{APIKey: key, ChunkDelay: 20 * time.Millisecond})
+	defer fake.Close()
+	dataDir := t.TempDir()
+
+	a := launch(t, dataDir, "DASHSCOPE_BASE_URL="+fake.BaseURL())
+	screenshot(t, "01-setup-no-key")
+	a.typeText(key)
+	a.press("Return")
+	saved := a.waitLog("key saved", 1, 15*time.Second)
+	if saved.str("source") != "keychain" {
+		t.Fatalf("key saved to %q, want the keychain", saved.str("source"))
+	}
+	time.Sleep(1500 * time.Millisecond)
+	screenshot(t, "02-chat-empty")
+
+	question := "Hello from the end-to-end test"
+	a.typeText(question)
+	a.press("Return")
+	done := a.waitLog("turn finished", 1, turnTimeout)
+	if done.str("status") != "complete" {
+		t.Fatalf("turn ended %q, want complete", done.str("status"))
+	}
+	assertSent(t, fake, key, question)
+	time.Sleep(500 * time.Millisecond)
+	screenshot(t, "03-reply-complete")
+	a.quit()
+
+	// Relaunch: the key now comes from the keychain, with no environment variable.
+	b := launch(t, dataDir, "DASHSCOPE_BASE_URL="+fake.BaseURL())
+	second := "Second launch question"
+	b.typeText(second)
+	b.press("Return")
+	if e := b.waitLog("turn finished", 2, turnTimeout); e.str("status") != "complete" {
+		t.Fatalf("after relaunch the turn ended %q", e.str("status"))
+	}
+	assertSent(t, fake, key, second)
+	screenshot(t, "04-relaunch-keychain-key")
+	b.quit()
+	assertNoKeyIn(t, dataDir, key)
+	clearKeychain(t)
+}
+
+// With DASHSCOPE_API_KEY set: a reply streams, Stop keeps the partial text, every error kind
+// of DashScope's table is reported with its kind, and the conversation keeps working.
+func TestEnvKeyStreamingStopAndErrors(t *testing.T) {
+	clearKeychain(t)
+	key := testKey(t)
+	fake := fakedashscope.New(fakedashscope.Options{APIKey: key, ChunkDelay: 20 * time.Millisecond})
+	defer fake.Close()
+	dataDir := t.TempDir()
+	a := launch(t, dataDir, "DASHSCOPE_BASE_URL="+fake.BaseURL(), "DASHSCOPE_API_KEY="+key)
+	screenshot(t, "05-env-key-chat")
+	turns := 0
+	send := func(text string) logEntry {
+		t.Helper()
+		a.typeText(text)
+		a.press("Return")
+		turns++
+		return a.waitLog("turn finished", turns, turnTimeout)
+	}
+
+	// Stop mid-stream.
+	a.typeText("Tell me a long story #slow")
+	a.press("Return")
+	turns++
+	a.waitLog("turn started", turns, 15*time.Second)
+	time.Sleep(2 * time.Second)
+	screenshot(t, "06-streaming")
+	a.press("Escape")
+	if e := a.waitLog("turn finished", turns, 15*time.Second); e.str("status") != "stopped" {
+		t.Fatalf("Esc while streaming ended the turn as %q, want stopped", e.str("status"))
+	}
+	time.Sleep(300 * time.Millisecond)
+	screenshot(t, "07-stopped-partial-kept")
+
+	cases := []struct{ marker, kind, status string }{
+		{"#err401", "auth", "error"},
+		{"#err403", "access_denied", "error"},
+		{"#arrearage", "billing", "error"},
+		{"#err404", "model_not_found", "error"},
+		{"#quota", "quota", "error"},
+		{"#moderation", "moderation", "error"},
+		{"#err400", "bad_request", "error"},
+		{"#err500", "server", "error"},
+		{"#err429", "rate_limit", "error"},
+		{"#midstream", "server", "error"},
+		{"#truncate", "truncated", "truncated"},
+		{"#err401 #native", "auth", "error"},
+	}
+	for _, c := range cases {
+		e := send("Check " + c.marker)
+		if e.str("status") != c.status || e.str("error_kind") != c.kind {
+			t.Errorf("%s: turn ended status=%q kind=%q, want %q/%q", c.marker, e.str("status"), e.str("error_kind"), c.status, c.kind)
+		}
+		time.Sleep(300 * time.Millisecond)
+		screenshot(t, "08-error-"+strings.NewReplacer("#", "", " ", "-").Replace(c.marker))
+	}
+
+	// After all that, the next turn works.
+	if e := send("Are you still there?"); e.str("status") != "complete" {
+		t.Fatalf("turn after errors ended %q, want complete", e.str("status"))
+	}
+	assertSent(t, fake, key, "Are you still there?")
+	screenshot(t, "09-recovered")
+	a.quit()
+	assertNoKeyIn(t, dataDir, key)
+}
+
+// A keychain that cannot be reached falls back to the environment key and says so.
+func TestKeychainUnavailableFallsBackToEnv(t *testing.T) {
+	key := testKey(t)
+	fake := fakedashscope.New(fakedashscope.Options{APIKey: key, ChunkDelay: 10 * time.Millisecond})
+	defer fake.Close()
+	dataDir := t.TempDir()
+	a := launch(t, dataDir, "DASHSCOPE_BASE_URL="+fake.BaseURL(), "DASHSCOPE_API_KEY="+key,
+		"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus")
+	if e := func() logEntry {
+		a.typeText("Hello without a keychain")
+		a.press("Return")
+		return a.waitLog("turn finished", 1, turnTimeout)
+	}(); e.str("status") != "complete" {
+		t.Fatalf("turn ended %q, want complete", e.str("status"))
+	}
+	screenshot(t, "10-keychain-unavailable-env-key")
+	a.quit()
+	assertNoKeyIn(t, dataDir, key)
+}

@@ -1,0 +1,238 @@
+//go:build e2e
+
+// Package e2e drives the built QwenDesk binary in a real window under Xvfb, against the
+// local fake DashScope server, the way a person would: it types with xdotool, reads the
+// app's log and the fake server's records, and saves screenshots.
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// app is one running QwenDesk process.
+type app struct {
+	t       *testing.T
+	cmd     *exec.Cmd
+	dataDir string
+	window  string
+	exited  chan error
+}
+
+// launch starts the binary with a private data folder and extra environment.
+func launch(t *testing.T, dataDir string, env ...string) *app {
+	t.Helper()
+	bin := os.Getenv("QWENDESK_E2E_BIN")
+	if bin == "" {
+		t.Fatal("QWENDESK_E2E_BIN is not set: run through scripts/e2e.sh (make test-e2e)")
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "QWENDESK_DATA_DIR="+dataDir)
+	cmd.Env = append(cmd.Env, env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	a := &app{t: t, cmd: cmd, dataDir: dataDir, exited: make(chan error, 1)}
+	go func() { a.exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-a.exited
+		}
+		if t.Failed() {
+			t.Logf("app output:\n%s", out.String())
+			if log, err := os.ReadFile(filepath.Join(dataDir, "qwendesk.log")); err == nil {
+				t.Logf("app log:\n%s", log)
+			}
+		}
+	})
+	a.window = a.waitWindow()
+	// First paint comes about 1.5 s after the window maps.
+	time.Sleep(2500 * time.Millisecond)
+	return a
+}
+
+func (a *app) waitWindow() string {
+	a.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-a.exited:
+			a.t.Fatalf("app exited before showing a window: %v", err)
+		default:
+		}
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk$").Output()
+		if err == nil {
+			if ids := strings.Fields(string(out)); len(ids) > 0 {
+				return ids[0]
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	a.t.Fatal("no QwenDesk window within 30 s")
+	return ""
+}
+
+// focus gives the window keyboard focus (there is no window manager under Xvfb).
+func (a *app) focus() {
+	a.t.Helper()
+	xdo(a.t, "windowfocus", "--sync", a.window)
+}
+
+// typeText types s into whatever element has focus.
+func (a *app) typeText(s string) {
+	a.t.Helper()
+	a.focus()
+	xdo(a.t, "type", "--delay", "15", "--window", a.window, s)
+}
+
+// press sends one key (xdotool names: Return, Escape, Tab, ctrl+a).
+func (a *app) press(keys ...string) {
+	a.t.Helper()
+	a.focus()
+	for _, k := range keys {
+		xdo(a.t, "key", "--window", a.window, k)
+	}
+}
+
+// click clicks at window-relative coordinates.
+func (a *app) click(x, y int) {
+	a.t.Helper()
+	xdo(a.t, "mousemove", "--window", a.window, fmt.Sprint(x), fmt.Sprint(y))
+	xdo(a.t, "click", "1")
+}
+
+// quit sends SIGTERM and expects a clean exit within a few seconds.
+func (a *app) quit() {
+	a.t.Helper()
+	_ = a.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-a.exited:
+		if err != nil {
+			a.t.Errorf("app did not exit cleanly on SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		a.t.Error("app ignored SIGTERM for 10 s")
+		_ = a.cmd.Process.Kill()
+		<-a.exited
+	}
+}
+
+// logEntry is one line of the app's JSON log.
+type logEntry map[string]any
+
+func (e logEntry) str(k string) string { s, _ := e[k].(string); return s }
+
+func (a *app) logEntries() []logEntry {
+	f, err := os.Open(filepath.Join(a.dataDir, "qwendesk.log"))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []logEntry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
+	for sc.Scan() {
+		var e logEntry
+		if json.Unmarshal(sc.Bytes(), &e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// waitLog waits for the n-th (1-based) log entry with message msg and returns it.
+func (a *app) waitLog(msg string, n int, timeout time.Duration) logEntry {
+	a.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		seen := 0
+		for _, e := range a.logEntries() {
+			if e.str("msg") == msg {
+				seen++
+				if seen == n {
+					return e
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("log entry %q #%d did not appear within %s", msg, n, timeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// screenshot saves the whole screen and fails if it is blank (a window the colour of its
+// background is what a broken frontend bundle looks like).
+func screenshot(t *testing.T, name string) string {
+	t.Helper()
+	dir := os.Getenv("QWENDESK_E2E_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, name+".png")
+	if out, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
+		t.Fatalf("screenshot: %v: %s", err, out)
+	}
+	colours, err := exec.Command("convert", path, "-format", "%k", "info:").Output()
+	if err != nil {
+		t.Fatalf("count colours: %v", err)
+	}
+	var n int
+	fmt.Sscan(string(colours), &n)
+	if n < 50 {
+		t.Errorf("screenshot %s has only %d colours: the window looks blank", path, n)
+	}
+	t.Logf("screenshot: %s", path)
+	return path
+}
+
+func xdo(t *testing.T, args ...string) {
+	t.Helper()
+	if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
+		t.Fatalf("xdotool %v: %v: %s", args, err, out)
+	}
+}
+
+// testKey is made up per run so no key-shaped string is ever committed.
+func testKey(t *testing.T) string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return "sk-e2e" + hex.EncodeToString(b[:])
+}
+
+// assertNoKeyIn fails if key appears in any file under dir.
+func assertNoKeyIn(t *testing.T, dir, key string) {
+	t.Helper()
+	_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		data, rerr := os.ReadFile(path)
+		if rerr == nil && bytes.Contains(data, []byte(key)) {
+			t.Errorf("the API key leaked into %s", path)
+		}
+		return nil
+	})
+}
+
+// clearKeychain removes QwenDesk's item from the session's Secret Service.
+func clearKeychain(t *testing.T) {
+	t.Helper()
+	_ = exec.Command("secret-tool", "clear", "service", "QwenDesk", "username", "dashscope-api-key").Run()
+}

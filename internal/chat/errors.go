@@ -1,0 +1,43 @@
+package chat
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kinds of errors that are not DashScope's own (those come from qwen.Kind).
+const (
+	KindInvalidInput = "invalid_input"
+	KindNotFound     = "not_found"
+	KindBusy         = "busy"
+	KindNoKey        = "no_key"
+	KindInternal     = "internal"
+)
+
+// UserError is an error meant to be shown: a stable kind and a plain sentence.
+type UserError struct {
+	Kind    string
+	Message string
+	Err     error
+}
+
+func (e *UserError) Error() string { return e.Message }
+
+// Unwrap returns the cause.
+func (e *UserError) Unwrap() error { return e.Err }
+
+func userErrorf(kind, format string, args ...any) *UserError {
+	return &UserError{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrBusy means the conversation already has a reply streaming.
+var ErrBusy = &UserError{Kind: KindBusy, Message: "A reply is still streaming in this conversation. Stop it or wait for it to finish."}
+
+// KindOf returns the user-facing kind of err, or KindInternal.
+func KindOf(err error) string {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return ue.Kind
+	}
+	return KindInternal
+}

@@ -1,0 +1,65 @@
+package chat
+
+import "qwendesk/internal/qwen"
+
+// Event names. The frontend mirrors them in frontend/src/lib/events.ts; change both together.
+const (
+	EventDelta = "chat:delta"
+	EventDone  = "chat:done"
+	EventError = "chat:error"
+	EventRetry = "chat:retry"
+)
+
+// Emitter delivers an event to the frontend. The app passes one that calls Wails; tests pass a
+// recorder. It must not block for long: it is called from the turn's goroutine.
+type Emitter interface {
+	Emit(name string, payload any)
+}
+
+// EmitterFunc adapts a function to Emitter.
+type EmitterFunc func(name string, payload any)
+
+// Emit calls f.
+func (f EmitterFunc) Emit(name string, payload any) { f(name, payload) }
+
+// Header starts every payload: it names the turn (requestId) and carries seq, which grows by
+// one per event of that turn, so the frontend can drop duplicates and notice gaps.
+type Header struct {
+	RequestID      string `json:"requestId"`
+	ConversationID string `json:"conversationId"`
+	MessageID      string `json:"messageId"`
+	Seq            int    `json:"seq"`
+}
+
+// DeltaEvent is a coalesced batch of streamed text.
+type DeltaEvent struct {
+	Header
+	Content   string `json:"content"`
+	Reasoning string `json:"reasoning"`
+}
+
+// DoneEvent ends a turn that finished or was stopped by the user.
+type DoneEvent struct {
+	Header
+	Status       Status      `json:"status"`
+	FinishReason string      `json:"finishReason"`
+	Usage        *qwen.Usage `json:"usage,omitempty"`
+}
+
+// ErrorEvent ends a turn that failed. The text received before the failure stays in the
+// message.
+type ErrorEvent struct {
+	Header
+	Status              Status `json:"status"`
+	Kind                string `json:"kind"`
+	Message             string `json:"message"`
+	RequestIDFromServer string `json:"requestIdFromServer"`
+}
+
+// RetryEvent says the request is being retried before any token arrived.
+type RetryEvent struct {
+	Header
+	Attempt int    `json:"attempt"`
+	DelayMs int64  `json:"delayMs"`
+	Kind    string `json:"kind"`
+}

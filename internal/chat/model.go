@@ -1,0 +1,64 @@
+package chat
+
+import (
+	"time"
+
+	"qwendesk/internal/qwen"
+)
+
+// Status is where a message stands.
+type Status string
+
+// Message statuses. A message that was streaming when the app died is "incomplete" once the
+// history store exists.
+const (
+	StatusStreaming Status = "streaming"
+	StatusComplete  Status = "complete"
+	StatusStopped   Status = "stopped"
+	StatusError     Status = "error"
+	StatusTruncated Status = "truncated"
+)
+
+// Roles.
+const (
+	RoleUser      = "user"
+	RoleAssistant = "assistant"
+)
+
+// TurnError is what the user is told when a turn fails: a stable kind the UI translates and
+// picks an action for, the human message, and the server's request id for support.
+type TurnError struct {
+	Kind                string `json:"kind"`
+	Message             string `json:"message"`
+	RequestIDFromServer string `json:"requestIdFromServer"`
+}
+
+// Message is one message of a conversation as the frontend sees it.
+type Message struct {
+	ID           string      `json:"id"`
+	Role         string      `json:"role"`
+	Content      string      `json:"content"`
+	Reasoning    string      `json:"reasoning"`
+	Status       Status      `json:"status"`
+	FinishReason string      `json:"finishReason"`
+	Usage        *qwen.Usage `json:"usage,omitempty"`
+	Error        *TurnError  `json:"error,omitempty"`
+	Model        string      `json:"model"`
+	CreatedAt    time.Time   `json:"createdAt" ts_type:"string"`
+}
+
+// Conversation is a titled list of messages.
+type Conversation struct {
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	Model    string    `json:"model"`
+	Messages []Message `json:"messages"`
+}
+
+// Turn names what Send registered: the frontend matches events to it by RequestID.
+type Turn struct {
+	RequestID          string `json:"requestId"`
+	ConversationID     string `json:"conversationId"`
+	UserMessageID      string `json:"userMessageId"`
+	AssistantMessageID string `json:"assistantMessageId"`
+}

@@ -1,0 +1,220 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"qwendesk/internal/qwen"
+)
+
+// turn is one running reply. Its run goroutine is the only one that emits its events, so
+// they leave in order with increasing seq.
+type turn struct {
+	svc     *Service
+	key     string
+	onEnd   func()
+	started time.Time
+	ids     Turn
+	req     qwen.Request
+
+	seq          int
+	events       int
+	firstTokenAt time.Time
+	co           coalescer
+}
+
+// outcome is how a turn ended.
+type outcome struct {
+	finishReason string
+	usage        *qwen.Usage
+	serverID     string
+	err          error
+	stopped      bool
+}
+
+func (t *turn) run(ctx context.Context) {
+	defer t.svc.running.Done()
+	defer func() {
+		t.svc.release(t.ids.ConversationID)
+		if t.onEnd != nil {
+			t.onEnd()
+		}
+	}()
+
+	t.req.OnRetry = func(attempt int, wait time.Duration, cause *qwen.APIError) {
+		kind := ""
+		if cause != nil {
+			kind = string(cause.Kind)
+		}
+		t.svc.log.Warn("turn retrying", "request", t.ids.RequestID, "attempt", attempt, "wait_ms", wait.Milliseconds(), "kind", kind)
+		t.emit(EventRetry, RetryEvent{Header: t.next(), Attempt: attempt, DelayMs: wait.Milliseconds(), Kind: kind})
+	}
+
+	stream, err := t.svc.cfg.Streamer.Stream(ctx, t.key, t.req)
+	if err != nil {
+		t.finish(outcome{err: err, stopped: ctx.Err() != nil})
+		return
+	}
+	defer stream.Close()
+	out := t.pump(ctx, stream)
+	t.finish(out)
+}
+
+// pump reads the stream on a helper goroutine and emits coalesced deltas from this one: the
+// flush timer must fire while Next is blocked waiting for the network.
+func (t *turn) pump(ctx context.Context, stream Stream) outcome {
+	received := make(chan qwen.Event, 64)
+	go func() {
+		defer close(received)
+		for stream.Next() {
+			received <- stream.Current()
+		}
+	}()
+
+	var out outcome
+	var timer *time.Timer
+	var tick <-chan time.Time
+	arm := func() {
+		if tick != nil || !t.co.pending() {
+			return
+		}
+		d := t.co.due(time.Now())
+		if d <= 0 {
+			t.flush()
+			if !t.co.pending() {
+				return
+			}
+			d = t.co.due(time.Now())
+		}
+		timer = time.NewTimer(d)
+		tick = timer.C
+	}
+
+	open := true
+	for open || t.co.pending() {
+		select {
+		case ev, ok := <-received:
+			if !ok {
+				open, received = false, nil
+				arm()
+				continue
+			}
+			if ev.FinishReason != "" {
+				out.finishReason = ev.FinishReason
+			}
+			if ev.Usage != nil {
+				out.usage = ev.Usage
+			}
+			if ev.Content == "" && ev.Reasoning == "" {
+				continue
+			}
+			if t.firstTokenAt.IsZero() {
+				t.firstTokenAt = time.Now()
+			}
+			t.co.add(ev.Content, ev.Reasoning)
+			arm()
+		case <-tick:
+			tick = nil
+			t.flush()
+			arm()
+		}
+	}
+	if timer != nil {
+		timer.Stop()
+	}
+	// The reader goroutine has closed the channel, so Err is safe to read.
+	out.err = stream.Err()
+	out.serverID = stream.RequestID()
+	out.stopped = ctx.Err() != nil
+	return out
+}
+
+// flush emits what is buffered (at most one payload) and appends it to the message.
+func (t *turn) flush() {
+	content, reasoning := t.co.take(time.Now())
+	if content == "" && reasoning == "" {
+		return
+	}
+	t.svc.update(t.ids, func(m *Message) {
+		m.Content += content
+		m.Reasoning += reasoning
+	})
+	t.emit(EventDelta, DeltaEvent{Header: t.next(), Content: content, Reasoning: reasoning})
+}
+
+func (t *turn) finish(out outcome) {
+	var apiErr *qwen.APIError
+	errors.As(out.err, &apiErr)
+	if out.serverID == "" && apiErr != nil {
+		out.serverID = apiErr.RequestID
+	}
+
+	status := StatusComplete
+	var te *TurnError
+	switch {
+	case out.stopped:
+		status = StatusStopped
+	case out.err != nil:
+		status = StatusError
+		te = describe(out.err)
+		te.RequestIDFromServer = out.serverID
+		if apiErr != nil && apiErr.Kind == qwen.KindTruncated {
+			status = StatusTruncated
+		}
+	}
+
+	t.svc.update(t.ids, func(m *Message) {
+		m.Status = status
+		m.FinishReason = out.finishReason
+		m.Usage = out.usage
+		m.Error = te
+	})
+
+	attrs := []any{"request", t.ids.RequestID, "status", string(status),
+		"duration_ms", time.Since(t.started).Milliseconds(), "events", t.events,
+		"finish", out.finishReason, "server_request", out.serverID}
+	if !t.firstTokenAt.IsZero() {
+		attrs = append(attrs, "first_token_ms", t.firstTokenAt.Sub(t.started).Milliseconds())
+	}
+	if out.usage != nil {
+		attrs = append(attrs, "prompt_tokens", out.usage.PromptTokens, "completion_tokens", out.usage.CompletionTokens)
+	}
+	if te != nil {
+		attrs = append(attrs, "error_kind", te.Kind)
+		t.svc.log.Warn("turn finished", attrs...)
+		t.emit(EventError, ErrorEvent{Header: t.next(), Status: status, Kind: te.Kind, Message: te.Message, RequestIDFromServer: te.RequestIDFromServer})
+		return
+	}
+	t.svc.log.Info("turn finished", attrs...)
+	t.emit(EventDone, DoneEvent{Header: t.next(), Status: status, FinishReason: out.finishReason, Usage: out.usage})
+}
+
+// describe turns a failure into what the user is told.
+func describe(err error) *TurnError {
+	var apiErr *qwen.APIError
+	if errors.As(err, &apiErr) {
+		msg := apiErr.Message
+		if msg == "" {
+			msg = apiErr.Error()
+		}
+		return &TurnError{Kind: string(apiErr.Kind), Message: msg}
+	}
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return &TurnError{Kind: ue.Kind, Message: ue.Message}
+	}
+	return &TurnError{Kind: KindInternal, Message: err.Error()}
+}
+
+// emit sends one event of this turn.
+func (t *turn) emit(name string, payload any) {
+	t.events++
+	t.svc.cfg.Emitter.Emit(name, payload)
+}
+
+// next returns the header for the turn's next event.
+func (t *turn) next() Header {
+	t.seq++
+	return Header{RequestID: t.ids.RequestID, ConversationID: t.ids.ConversationID, MessageID: t.ids.AssistantMessageID, Seq: t.seq}
+}

@@ -1,0 +1,172 @@
+// QwenDesk is a native desktop chat client for Alibaba Cloud's Qwen models. main wires the
+// services together and hands the window to Wails; it holds no logic of its own.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"qwendesk/internal/applog"
+	"qwendesk/internal/secrets"
+	"qwendesk/internal/settings"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// contentSecurityPolicy keeps the webview to its own bundle: model output is untrusted, so
+// no remote script, style, frame or connection may load even if some markup slips through.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
+	"frame-src 'none'; form-action 'none'"
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "QwenDesk could not start:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	dataDir, err := dataFolder()
+	if err != nil {
+		return err
+	}
+	baseLog, logFile, err := applog.Open(dataDir)
+	if err != nil {
+		return fmt.Errorf("open the log in %s: %w", dataDir, err)
+	}
+	defer logFile.Close()
+
+	wd, _ := os.Getwd()
+	keys := secrets.New(secrets.Options{DotEnvDirs: []string{wd, dataDir}})
+	// Last line of defence: any key the store has seen is scrubbed from every log line.
+	logger := slog.New(applog.NewRedactingHandler(baseLog.Handler(), keys.KnownSecrets))
+
+	emitter := &wailsEmitter{}
+	app := NewApp(AppConfig{
+		Keys:       keys,
+		Prefs:      settings.Open(dataDir),
+		Emitter:    emitter,
+		Logger:     logger,
+		DataDir:    dataDir,
+		Version:    version,
+		EnvBaseURL: os.Getenv("DASHSCOPE_BASE_URL"),
+	})
+
+	return wails.Run(&options.App{
+		Title:            "QwenDesk",
+		Width:            1100,
+		Height:           760,
+		MinWidth:         640,
+		MinHeight:        480,
+		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 250, A: 255},
+		AssetServer: &assetserver.Options{
+			Assets:     assets,
+			Middleware: withCSP,
+		},
+		OnStartup: func(ctx context.Context) {
+			emitter.ctx.Store(&ctx)
+			quitOnSignal(ctx, logger)
+			app.startup(ctx)
+		},
+		OnShutdown:     app.shutdown,
+		ErrorFormatter: formatError,
+		// One window per data folder: a second launch focuses the first instead of racing
+		// it for the same files. Tests with their own data folder run beside a user's app.
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId: "qwendesk-" + shortHash(dataDir),
+			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
+				if ctx := emitter.context(); ctx != nil {
+					runtime.WindowUnminimise(ctx)
+					runtime.Show(ctx)
+				}
+			},
+		},
+		Linux: &linux.Options{ProgramName: "QwenDesk"},
+		Bind:  []interface{}{app},
+	})
+}
+
+// dataFolder is QWENDESK_DATA_DIR, or QwenDesk in the OS's per-user config folder.
+func dataFolder() (string, error) {
+	dir := os.Getenv("QWENDESK_DATA_DIR")
+	if dir == "" {
+		base, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("find the user config folder (set QWENDESK_DATA_DIR): %w", err)
+		}
+		dir = filepath.Join(base, "QwenDesk")
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create the data folder %s: %w", dir, err)
+	}
+	return dir, nil
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:8])
+}
+
+func withCSP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// quitOnSignal makes SIGINT/SIGTERM close the app the normal way (so OnShutdown saves the
+// streaming reply); the GTK main loop would otherwise ignore SIGTERM.
+func quitOnSignal(ctx context.Context, log *slog.Logger) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sig
+		log.Info("quitting on signal", "signal", s.String())
+		runtime.Quit(ctx)
+	}()
+}
+
+// wailsEmitter sends chat events to the window. Wails' EventsEmit calls log.Fatalf on a
+// context it did not make, so nothing is sent before OnStartup hands over the real one.
+type wailsEmitter struct {
+	ctx atomic.Pointer[context.Context]
+}
+
+func (e *wailsEmitter) context() context.Context {
+	if p := e.ctx.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (e *wailsEmitter) Emit(name string, payload any) {
+	if ctx := e.context(); ctx != nil {
+		runtime.EventsEmit(ctx, name, payload)
+	}
+}
