@@ -45,11 +45,12 @@ test-keychain:
 test-frontend:
 	cd frontend && npm run check && npm test
 
-## check-bindings: the committed frontend/wailsjs must match the Go API
+## check-bindings: the committed frontend/wailsjs must match the Go API (file modes aside:
+## wails build and wails generate write the runtime files with different modes)
 check-bindings:
 	$(WAILS) generate module -tags $(TAGS)
-	@if [ -n "$$(git status --porcelain -- frontend/wailsjs)" ]; then \
-		git status --porcelain -- frontend/wailsjs; git diff --stat -- frontend/wailsjs; \
+	@if [ -n "$$(git -c core.fileMode=false status --porcelain -- frontend/wailsjs)" ]; then \
+		git -c core.fileMode=false status --porcelain -- frontend/wailsjs; git -c core.fileMode=false diff --stat -- frontend/wailsjs; \
 		echo "frontend/wailsjs is out of date: run 'make bindings' and commit the result" >&2; exit 1; fi
 
 bindings: setup

@@ -218,10 +218,7 @@ func (a *App) TestKey(key string) (KeyTest, error) {
 	res := KeyTest{Kind: errorKind(err), Message: err.Error()}
 	var apiErr *qwen.APIError
 	if errors.As(err, &apiErr) {
-		res.Message, res.RequestID = apiErr.Message, apiErr.RequestID
-		if res.Message == "" {
-			res.Message = apiErr.Error()
-		}
+		res.Message, res.RequestID = apiErr.Detail(), apiErr.RequestID
 	}
 	a.log.Warn("key test failed", "endpoint", client.BaseURL(), "kind", res.Kind, "server_request", res.RequestID)
 	return res, nil

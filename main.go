@@ -11,10 +11,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"sync/atomic"
-	"syscall"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -86,9 +84,11 @@ func run() error {
 		},
 		OnStartup: func(ctx context.Context) {
 			emitter.ctx.Store(&ctx)
-			quitOnSignal(ctx, logger)
 			app.startup(ctx)
 		},
+		// Wails 2.16 quits the GTK loop itself on SIGINT/SIGTERM and then runs OnShutdown,
+		// which stops and records streaming replies. A second signal handler here would call
+		// into GTK from another thread at the same time and abort the process.
 		OnShutdown:     app.shutdown,
 		ErrorFormatter: formatError,
 		// One window per data folder: a second launch focuses the first instead of racing
@@ -138,18 +138,6 @@ func withCSP(next http.Handler) http.Handler {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(w, r)
 	})
-}
-
-// quitOnSignal makes SIGINT/SIGTERM close the app the normal way (so OnShutdown saves the
-// streaming reply); the GTK main loop would otherwise ignore SIGTERM.
-func quitOnSignal(ctx context.Context, log *slog.Logger) {
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		s := <-sig
-		log.Info("quitting on signal", "signal", s.String())
-		runtime.Quit(ctx)
-	}()
 }
 
 // wailsEmitter sends chat events to the window. Wails' EventsEmit calls log.Fatalf on a

@@ -177,3 +177,15 @@ func TestKeychainUnavailableFallsBackToEnv(t *testing.T) {
 	a.quit()
 	assertNoKeyIn(t, dataDir, key)
 }
+
+// A DASHSCOPE_BASE_URL that is not a URL does not stop the app: it is ignored, logged and
+// shown, and the region endpoint is used instead.
+func TestInvalidBaseURLIsReportedNotFatal(t *testing.T) {
+	dataDir := t.TempDir()
+	a := launch(t, dataDir, "DASHSCOPE_BASE_URL=ftp://not-an-endpoint", "DASHSCOPE_API_KEY="+testKey(t))
+	if e := a.waitLog("endpoint", 1, 10*time.Second); !strings.Contains(e.str("problem"), "DASHSCOPE_BASE_URL") {
+		t.Fatalf("log says %q, want the ignored DASHSCOPE_BASE_URL named", e.str("problem"))
+	}
+	screenshot(t, "11-invalid-base-url-reported")
+	a.quit()
+}

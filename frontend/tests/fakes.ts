@@ -28,6 +28,7 @@ export function appStatus(over: Partial<AppStatus> = {}): AppStatus {
     model: 'qwen-plus',
     dataDir: '/tmp/qwendesk',
     version: 'test',
+    problems: [],
     ...over,
   };
 }

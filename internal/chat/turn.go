@@ -194,11 +194,7 @@ func (t *turn) finish(out outcome) {
 func describe(err error) *TurnError {
 	var apiErr *qwen.APIError
 	if errors.As(err, &apiErr) {
-		msg := apiErr.Message
-		if msg == "" {
-			msg = apiErr.Error()
-		}
-		return &TurnError{Kind: string(apiErr.Kind), Message: msg}
+		return &TurnError{Kind: string(apiErr.Kind), Message: apiErr.Detail()}
 	}
 	var ue *UserError
 	if errors.As(err, &ue) {

@@ -88,6 +88,19 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// Detail is the line a person sees under the UI's translated title: the server's own
+// message, or the network cause, without the summary and ids that Error adds (the UI shows
+// the request id on its own line).
+func (e *APIError) Detail() string {
+	switch {
+	case e.Message != "":
+		return e.Message
+	case e.Err != nil:
+		return causeText(e.Err)
+	}
+	return kindSummary(e.Kind)
+}
+
 // Unwrap exposes the Go cause so callers can use errors.Is(err, context.DeadlineExceeded) and
 // the like.
 func (e *APIError) Unwrap() error { return e.Err }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -149,5 +150,21 @@ func TestExcerptAndScrub(t *testing.T) {
 	}
 	if got := scrub("bad key sk-abcdef here", "sk-abcdef"); got != "bad key [redacted] here" {
 		t.Errorf("scrub = %q", got)
+	}
+}
+
+func TestDetailLeavesIdsToTheUI(t *testing.T) {
+	cases := []struct {
+		err  *APIError
+		want string
+	}{
+		{&APIError{Kind: KindAuth, Message: "Incorrect API key provided.", RequestID: "r-1", Code: "invalid_api_key"}, "Incorrect API key provided."},
+		{&APIError{Kind: KindTruncated, Err: io.ErrUnexpectedEOF, RequestID: "r-2"}, causeText(io.ErrUnexpectedEOF)},
+		{&APIError{Kind: KindServer}, kindSummary(KindServer)},
+	}
+	for _, c := range cases {
+		if got := c.err.Detail(); got != c.want || strings.Contains(got, "r-") {
+			t.Errorf("Detail() = %q, want %q", got, c.want)
+		}
 	}
 }

@@ -35,6 +35,7 @@ export function installMock(scenario: string): void {
     model: 'qwen-plus',
     dataDir: '~/.config/QwenDesk',
     version: 'dev',
+    problems: [],
   };
   const conv: Conversation = { id: 'c1', title: '', model: 'qwen-plus', messages: [] };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

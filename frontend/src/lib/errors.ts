@@ -23,6 +23,8 @@ export const ERROR_KINDS = [
   'not_found',
   'permission',
   'internal',
+  'starting',
+  'startup',
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];

@@ -143,6 +143,10 @@ const en = {
   'error.hint.permission': 'QwenDesk cannot write to its data folder. Check the folder’s permissions (see Settings → About).',
   'error.title.internal': 'QwenDesk hit an internal error',
   'error.hint.internal': 'Try again. If it keeps happening, restart QwenDesk.',
+  'error.title.starting': 'QwenDesk is still starting',
+  'error.hint.starting': 'Try again in a moment.',
+  'error.title.startup': 'QwenDesk started with a problem',
+  'error.hint.startup': 'Everything else works; the details are below.',
 
   'settings.title': 'Settings',
   'settings.key': 'API key',
@@ -312,6 +316,10 @@ const zh: Record<MessageKey, string> = {
   'error.hint.permission': 'QwenDesk 无法写入数据文件夹。请检查该文件夹的权限（见 设置 → 关于）。',
   'error.title.internal': 'QwenDesk 内部错误',
   'error.hint.internal': '请重试。如果问题持续，请重新启动 QwenDesk。',
+  'error.title.starting': 'QwenDesk 正在启动',
+  'error.hint.starting': '请稍后再试。',
+  'error.title.startup': 'QwenDesk 启动时遇到问题',
+  'error.hint.startup': '其他功能均可正常使用，详情如下。',
 
   'settings.title': '设置',
   'settings.key': 'API Key',

@@ -32,6 +32,8 @@ export interface AppStatus {
   model: string;
   dataDir: string;
   version: string;
+  /** Start-up problems the app worked around (a damaged settings file, an ignored DASHSCOPE_BASE_URL). */
+  problems: string[];
 }
 
 export interface KeyTest {
