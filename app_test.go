@@ -223,7 +223,9 @@ func TestBoundMethodsRejectBadArguments(t *testing.T) {
 	}
 }
 
-func TestStopKeepsPartialTextAndFreesTheConversation(t *testing.T) {
+// startSlowTurn starts an app with an environment key and a long reply streaming.
+func startSlowTurn(t *testing.T) (*testApp, chat.Conversation, chat.Turn) {
+	t.Helper()
 	a := newTestApp(t, secrets.NewMemoryKeyring(), map[string]string{"DASHSCOPE_API_KEY": leakKey})
 	a.startup(context.Background())
 	conv, _ := a.NewConversation()
@@ -231,6 +233,11 @@ func TestStopKeepsPartialTextAndFreesTheConversation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, conv, turn
+}
+
+func TestStopKeepsPartialTextAndFreesTheConversation(t *testing.T) {
+	a, conv, turn := startSlowTurn(t)
 	if _, err := a.Send(conv.ID, "again"); kindOf(err) != chat.KindBusy {
 		t.Fatalf("second Send while streaming: %v", err)
 	}
@@ -263,13 +270,7 @@ func TestStopKeepsPartialTextAndFreesTheConversation(t *testing.T) {
 }
 
 func TestShutdownStopsStreamingReplies(t *testing.T) {
-	a := newTestApp(t, secrets.NewMemoryKeyring(), map[string]string{"DASHSCOPE_API_KEY": leakKey})
-	a.startup(context.Background())
-	conv, _ := a.NewConversation()
-	turn, err := a.Send(conv.ID, "a long story #slow")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, conv, turn := startSlowTurn(t)
 	a.shutdown(context.Background())
 	if got := a.events.waitEnd(t, turn.RequestID); got != chat.EventDone {
 		t.Fatalf("turn ended with %s at shutdown", got)
