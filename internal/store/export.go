@@ -1,0 +1,210 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// ExportFormat and ExportVersion identify a JSON export; ImportJSON refuses anything else.
+const (
+	ExportFormat  = "qwendesk-export"
+	ExportVersion = 1
+)
+
+// Export is the JSON export file.
+type Export struct {
+	Format        string                 `json:"format"`
+	Version       int                    `json:"version"`
+	ExportedAt    time.Time              `json:"exportedAt"`
+	Conversations []ExportedConversation `json:"conversations"`
+}
+
+// ExportedConversation is a conversation with all its messages, oldest first.
+type ExportedConversation struct {
+	Conversation
+	Messages []Message `json:"messages"`
+}
+
+// exportSet reads the chosen conversations and their messages from one snapshot, so an
+// export taken while a reply streams is still self-consistent. ids nil/empty means every
+// live conversation (sidebar order); an unknown or deleted id is ErrNotFound.
+func (s *Store) exportSet(ctx context.Context, ids []string, each func(ExportedConversation) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: export: %w", err)
+	}
+	defer tx.Rollback()
+
+	if len(ids) == 0 {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM conversations WHERE deleted_at IS NULL
+			ORDER BY pinned DESC, updated_at DESC, rowid DESC`)
+		if err != nil {
+			return fmt.Errorf("store: export: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: export: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: export: %w", err)
+		}
+	}
+	for _, id := range ids {
+		c, err := scanConversation(tx.QueryRowContext(ctx,
+			`SELECT `+conversationColumns+` FROM conversations WHERE id = ? AND deleted_at IS NULL`, id))
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("store: export conversation %q: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("store: export: %w", err)
+		}
+		msgs, err := messagesOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := each(ExportedConversation{Conversation: c, Messages: msgs}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExportJSON writes an indented Export of the given conversations (nil/empty = all live
+// ones). Conversations are encoded one at a time, so a large history is never held in
+// memory twice.
+func (s *Store) ExportJSON(ctx context.Context, w io.Writer, ids []string) error {
+	bw := bufio.NewWriter(w)
+	exportedAt, _ := json.Marshal(s.now().UTC())
+	fmt.Fprintf(bw, "{\n  \"format\": %q,\n  \"version\": %d,\n  \"exportedAt\": %s,\n  \"conversations\": [",
+		ExportFormat, ExportVersion, exportedAt)
+	n := 0
+	err := s.exportSet(ctx, ids, func(ec ExportedConversation) error {
+		b, err := json.MarshalIndent(ec, "    ", "  ")
+		if err != nil {
+			return fmt.Errorf("store: export: %w", err)
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		bw.WriteString("\n    ")
+		_, err = bw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
+}
+
+// ExportMarkdown writes the given conversations (nil/empty = all live ones) as a document a
+// person can read: a heading per conversation, who said what, reasoning folded away in a
+// <details> block, and a note where a reply did not finish normally.
+func (s *Store) ExportMarkdown(ctx context.Context, w io.Writer, ids []string) error {
+	bw := bufio.NewWriter(w)
+	n := 0
+	err := s.exportSet(ctx, ids, func(ec ExportedConversation) error {
+		if n > 0 {
+			bw.WriteString("\n---\n\n")
+		}
+		n++
+		writeMarkdown(bw, ec)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+const mdTime = "2006-01-02 15:04 MST"
+
+func writeMarkdown(w *bufio.Writer, ec ExportedConversation) {
+	title := ec.Title
+	if strings.TrimSpace(title) == "" {
+		title = "Untitled conversation"
+	}
+	fmt.Fprintf(w, "# %s\n\n", oneLine(title))
+	meta := []string{}
+	if ec.Model != "" {
+		meta = append(meta, "Model: `"+ec.Model+"`")
+	}
+	meta = append(meta, "Started "+ec.CreatedAt.Local().Format(mdTime))
+	meta = append(meta, fmt.Sprintf("%d messages", len(ec.Messages)))
+	fmt.Fprintf(w, "_%s_\n\n", strings.Join(meta, " · "))
+	if ec.SystemPrompt != "" {
+		fmt.Fprintf(w, "**System prompt**\n\n%s\n\n", quote(ec.SystemPrompt))
+	}
+	for _, m := range ec.Messages {
+		switch m.Role {
+		case RoleUser:
+			w.WriteString("**You**")
+		case RoleSystem:
+			w.WriteString("**System**")
+		default:
+			if m.Model != "" {
+				fmt.Fprintf(w, "**Qwen (%s)**", m.Model)
+			} else {
+				w.WriteString("**Qwen**")
+			}
+		}
+		fmt.Fprintf(w, " · %s\n\n", m.CreatedAt.Local().Format(mdTime))
+		if m.Reasoning != "" {
+			fmt.Fprintf(w, "<details>\n<summary>Reasoning</summary>\n\n%s\n\n</details>\n\n", strings.TrimSpace(m.Reasoning))
+		}
+		if c := strings.TrimSpace(m.Content); c != "" {
+			fmt.Fprintf(w, "%s\n\n", c)
+		}
+		if note := statusNote(m); note != "" {
+			fmt.Fprintf(w, "> _%s_\n\n", note)
+		}
+	}
+}
+
+func statusNote(m Message) string {
+	switch m.Status {
+	case StatusStopped:
+		return "Stopped before the reply was finished."
+	case StatusTruncated:
+		return "Cut off: the reply reached its length limit."
+	case StatusIncomplete:
+		return "Interrupted: the app closed before the reply was finished."
+	case StatusStreaming:
+		return "Still being written when this was exported."
+	case StatusError:
+		msg := "The reply failed"
+		if m.ErrorKind != "" {
+			msg += " (" + m.ErrorKind + ")"
+		}
+		if m.ErrorMessage != "" {
+			msg += ": " + oneLine(m.ErrorMessage)
+		}
+		return msg + "."
+	}
+	return ""
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func quote(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		lines[i] = "> " + l
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// ErrSchemaTooNew is returned by Open when history.db was written by a newer version of the
+// app. The file is left untouched: an older app must not guess at a newer schema.
+var ErrSchemaTooNew = errors.New("history.db was created by a newer version of QwenDesk")
+
+// migration is one schema step. migrations[i] takes the file from version i to i+1 (the
+// version lives in PRAGMA user_version; schema_migrations keeps a human-readable log).
+type migration struct {
+	name string
+	sql  string
+}
+
+// migrations is append-only: never edit a step that has shipped, add the next one, e.g.
+//
+//	{"message pins", `ALTER TABLE messages ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0`},
+var migrations = []migration{
+	{"initial schema", schemaV1},
+}
+
+const schemaV1 = `
+CREATE TABLE schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	name       TEXT    NOT NULL,
+	applied_at INTEGER NOT NULL
+);
+
+CREATE TABLE conversations (
+	id            TEXT    PRIMARY KEY,
+	title         TEXT    NOT NULL DEFAULT '',
+	model         TEXT    NOT NULL DEFAULT '',
+	system_prompt TEXT    NOT NULL DEFAULT '',
+	params        TEXT    NOT NULL DEFAULT '{}', -- JSON of Params
+	pinned        INTEGER NOT NULL DEFAULT 0,
+	title_auto    INTEGER NOT NULL DEFAULT 0,
+	created_at    INTEGER NOT NULL,               -- unix nanoseconds
+	updated_at    INTEGER NOT NULL,
+	deleted_at    INTEGER                         -- soft delete, NULL while live
+);
+CREATE INDEX conversations_sidebar ON conversations (pinned DESC, updated_at DESC) WHERE deleted_at IS NULL;
+
+-- seq is the rowid: insertion order for ties on created_at, and the FTS content_rowid.
+CREATE TABLE messages (
+	seq                INTEGER PRIMARY KEY,
+	id                 TEXT    NOT NULL UNIQUE,
+	conversation_id    TEXT    NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+	parent_id          TEXT    NOT NULL DEFAULT '',
+	role               TEXT    NOT NULL,
+	content            TEXT    NOT NULL DEFAULT '',
+	reasoning          TEXT    NOT NULL DEFAULT '',
+	status             TEXT    NOT NULL,
+	model              TEXT    NOT NULL DEFAULT '',
+	finish_reason      TEXT    NOT NULL DEFAULT '',
+	prompt_tokens      INTEGER, -- all five NULL = no usage reported
+	completion_tokens  INTEGER,
+	total_tokens       INTEGER,
+	cached_tokens      INTEGER,
+	reasoning_tokens   INTEGER,
+	error_kind         TEXT    NOT NULL DEFAULT '',
+	error_message      TEXT    NOT NULL DEFAULT '',
+	server_request_id  TEXT    NOT NULL DEFAULT '',
+	first_token_ms     INTEGER NOT NULL DEFAULT 0,
+	duration_ms        INTEGER NOT NULL DEFAULT 0,
+	created_at         INTEGER NOT NULL,
+	updated_at         INTEGER NOT NULL
+);
+CREATE INDEX messages_by_conversation ON messages (conversation_id, created_at, seq);
+CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+
+CREATE TABLE settings (
+	key        TEXT    PRIMARY KEY,
+	value      TEXT    NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+
+-- trigram: substring search in any script (Chinese has no spaces for unicode61 to split
+-- on); queries under three characters are answered by instr() instead, see search.go.
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+	content,
+	content = 'messages',
+	content_rowid = 'seq',
+	tokenize = 'trigram case_sensitive 0'
+);
+-- A reply is indexed once it stops streaming, not at every checkpoint: re-indexing a growing
+-- text once a second would cost O(n) per checkpoint, O(n²) per reply. A reply still
+-- streaming is on screen anyway; a crashed one is indexed when Open marks it incomplete.
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+WHEN new.status <> 'streaming' BEGIN
+	INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+WHEN old.status <> 'streaming' BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+END;
+-- Status-only changes between indexed statuses leave the index alone.
+CREATE TRIGGER messages_fts_unindex AFTER UPDATE OF content, status ON messages
+WHEN old.status <> 'streaming' AND (old.content IS NOT new.content OR new.status = 'streaming') BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+END;
+CREATE TRIGGER messages_fts_index AFTER UPDATE OF content, status ON messages
+WHEN new.status <> 'streaming' AND (old.content IS NOT new.content OR old.status = 'streaming') BEGIN
+	INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
+END;
+`
+
+type migrateResult struct {
+	from, to int
+	backup   string
+}
+
+// migrate brings the file to len(steps). All pending steps run in one transaction, so a
+// failure leaves the file exactly as it was. Before changing a file that already holds
+// anything, it takes a byte copy next to it (history.db.bak-v<from>-<unix>).
+func migrate(ctx context.Context, db *sql.DB, path string, steps []migration, now time.Time) (migrateResult, error) {
+	r := migrateResult{to: len(steps)}
+	// One connection throughout: foreign_keys is per connection and must be off while
+	// steps run (SQLite ignores the pragma inside a transaction), so table rebuilds in
+	// future steps do not cascade-delete rows.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return r, fmt.Errorf("store: migrate: %w", err)
+	}
+	defer conn.Close()
+
+	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&r.from); err != nil {
+		return r, fmt.Errorf("store: read schema version: %w", err)
+	}
+	if r.from > r.to {
+		return r, fmt.Errorf("store: %w (file schema v%d, this build knows v%d)", ErrSchemaTooNew, r.from, r.to)
+	}
+	if r.from == r.to {
+		return r, nil
+	}
+
+	var objects int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&objects); err != nil {
+		return r, fmt.Errorf("store: migrate: %w", err)
+	}
+	if objects > 0 || r.from > 0 {
+		if r.backup, err = backupFile(ctx, conn, path, r.from, now); err != nil {
+			return r, fmt.Errorf("store: backup before migration: %w", err)
+		}
+	}
+
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return r, fmt.Errorf("store: migrate: %w", err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`); err != nil {
+			// Never hand the pool a connection without foreign keys: make it discard this one.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return r, fmt.Errorf("store: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	for v := r.from + 1; v <= r.to; v++ {
+		step := steps[v-1]
+		if _, err := tx.ExecContext(ctx, step.sql); err != nil {
+			return r, fmt.Errorf("store: migration to v%d (%s) failed, file left at v%d: %w", v, step.name, r.from, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			v, step.name, toNanos(now)); err != nil {
+			return r, fmt.Errorf("store: migration to v%d (%s): %w", v, step.name, err)
+		}
+	}
+	// user_version lives in the file header and is transactional, so it commits or rolls
+	// back together with the steps.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, r.to)); err != nil {
+		return r, fmt.Errorf("store: migrate: %w", err)
+	}
+	if err := foreignKeyCheck(ctx, tx); err != nil {
+		return r, fmt.Errorf("store: migration to v%d broke references, file left at v%d: %w", r.to, r.from, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return r, fmt.Errorf("store: migrate: %w", err)
+	}
+	return r, nil
+}
+
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("row %d of %s points to a missing %s", rowid.Int64, table, parent)
+	}
+	return rows.Err()
+}
+
+// backupFile folds the WAL into the main file, then copies it byte for byte. The copy is
+// written to a temporary name and renamed so a half-written backup never looks complete.
+func backupFile(ctx context.Context, conn *sql.Conn, path string, from int, now time.Time) (string, error) {
+	var busy, logFrames, checkpointed int
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed); err != nil {
+		return "", err
+	}
+	if busy != 0 {
+		return "", errors.New("another connection is using the database; cannot take a consistent copy")
+	}
+	dst := uniqueName(fmt.Sprintf("%s.bak-v%d-%d", path, from, now.Unix()))
+	if err := copyFile(path, dst); err != nil {
+		return "", err
+	}
+	return dst, nil
+}
+
+func copyFile(src, dst string) (err error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp := dst + ".tmp"
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			out.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = io.Copy(out, in); err != nil {
+		return err
+	}
+	if err = out.Sync(); err != nil {
+		return err
+	}
+	if err = out.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}

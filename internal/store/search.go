@@ -1,0 +1,293 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// SearchPart is a piece of a snippet, plain or matching, so the UI can highlight without
+// rendering HTML from the store.
+type SearchPart struct {
+	Text  string `json:"text"`
+	Match bool   `json:"match"`
+}
+
+// SearchHit is one matching message, or the conversation's title when MessageID is "".
+type SearchHit struct {
+	ConversationID string       `json:"conversationId"`
+	MessageID      string       `json:"messageId"`
+	Role           string       `json:"role"`
+	Snippet        []SearchPart `json:"snippet"`
+	CreatedAt      time.Time    `json:"createdAt"`
+}
+
+// SearchGroup is one conversation in the results. TitleMatch is non-nil only when the title
+// itself matched (it is then also the first hit, with MessageID "").
+type SearchGroup struct {
+	ConversationID string       `json:"conversationId"`
+	Title          string       `json:"title"`
+	UpdatedAt      time.Time    `json:"updatedAt"`
+	TitleMatch     []SearchPart `json:"titleMatch"`
+	Hits           []SearchHit  `json:"hits"`
+}
+
+const (
+	defaultSearchLimit = 50
+	maxSearchLimit     = 500
+	maxSearchTerms     = 16
+	snippetRunes       = 80
+	snippetLead        = 24 // runes of context kept before the first match
+	// The trigram index can only answer terms of at least this many characters.
+	minTrigramRunes = 3
+)
+
+// Search finds live messages and titles containing every whitespace-separated term of query
+// (case-insensitive for ASCII; any script, so "天气" finds "今天天气很好"). Terms of three or
+// more characters go through the FTS5 trigram index; shorter ones are checked with instr(),
+// which needs no escaping. Groups come title matches first, then by most recent hit; at most
+// limit hits in all (limit <= 0 means 50), dealt one per group per round, newest first within
+// a group.
+func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGroup, error) {
+	if limit <= 0 {
+		limit = defaultSearchLimit
+	}
+	limit = min(limit, maxSearchLimit)
+	terms := searchTerms(query)
+	if len(terms) == 0 {
+		return []SearchGroup{}, nil
+	}
+
+	groups := map[string]*SearchGroup{}
+	var order []*SearchGroup
+	group := func(id, title string, updated int64) *SearchGroup {
+		g := groups[id]
+		if g == nil {
+			g = &SearchGroup{ConversationID: id, Title: title, UpdatedAt: fromNanos(updated), Hits: []SearchHit{}}
+			groups[id] = g
+			order = append(order, g)
+		}
+		return g
+	}
+
+	// Titles: few enough rows that a scan is instant.
+	where, args := instrFilter("c.title", terms)
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.title, c.updated_at FROM conversations c
+		WHERE c.deleted_at IS NULL AND `+where+` ORDER BY c.updated_at DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search titles: %w", err)
+	}
+	for rows.Next() {
+		var id, title string
+		var updated int64
+		if err := rows.Scan(&id, &title, &updated); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: search titles: %w", err)
+		}
+		g := group(id, title, updated)
+		g.TitleMatch = highlight(title, terms, len([]rune(title))+1)
+		g.Hits = append(g.Hits, SearchHit{ConversationID: id, Snippet: g.TitleMatch, CreatedAt: g.UpdatedAt})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search titles: %w", err)
+	}
+
+	var long, short []string
+	for _, t := range terms {
+		if utf8.RuneCountInString(t) >= minTrigramRunes {
+			long = append(long, t)
+		} else {
+			short = append(short, t)
+		}
+	}
+	from := `messages m`
+	var conds []string
+	args = nil
+	if len(long) > 0 {
+		from = `messages_fts f JOIN messages m ON m.seq = f.rowid`
+		conds = append(conds, `messages_fts MATCH ?`)
+		args = append(args, ftsQuery(long))
+	}
+	if len(short) > 0 {
+		w, a := instrFilter("m.content", short)
+		conds = append(conds, w)
+		args = append(args, a...)
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, c.title, c.updated_at
+		FROM `+from+` JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
+		WHERE `+strings.Join(conds, " AND ")+`
+		ORDER BY m.created_at DESC, m.seq DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search messages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h SearchHit
+		var content, title string
+		var created, updated int64
+		if err := rows.Scan(&h.MessageID, &h.ConversationID, &h.Role, &content, &created, &title, &updated); err != nil {
+			return nil, fmt.Errorf("store: search messages: %w", err)
+		}
+		h.CreatedAt = fromNanos(created)
+		h.Snippet = highlight(content, terms, snippetRunes)
+		g := group(h.ConversationID, title, updated)
+		g.Hits = append(g.Hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search messages: %w", err)
+	}
+
+	latest := func(g *SearchGroup) int64 {
+		var t int64
+		for _, h := range g.Hits {
+			t = max(t, toNanos(h.CreatedAt))
+		}
+		return t
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		ti, tj := order[i].TitleMatch != nil, order[j].TitleMatch != nil
+		if ti != tj {
+			return ti
+		}
+		return latest(order[i]) > latest(order[j])
+	})
+	// Deal hits out one per group per round, in group order, so one long conversation
+	// cannot use up the whole limit.
+	take := make([]int, len(order))
+	for left := limit; left > 0; {
+		dealt := false
+		for i, g := range order {
+			if left > 0 && take[i] < len(g.Hits) {
+				take[i]++
+				left--
+				dealt = true
+			}
+		}
+		if !dealt {
+			break
+		}
+	}
+	out := []SearchGroup{}
+	for i, g := range order {
+		if take[i] > 0 {
+			g.Hits = g.Hits[:take[i]]
+			out = append(out, *g)
+		}
+	}
+	return out, nil
+}
+
+// searchTerms splits on whitespace and drops duplicates (case-insensitively).
+func searchTerms(query string) []string {
+	seen := map[string]bool{}
+	var terms []string
+	for _, t := range strings.Fields(query) {
+		k := strings.ToLower(t)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		terms = append(terms, t)
+		if len(terms) == maxSearchTerms {
+			break
+		}
+	}
+	return terms
+}
+
+// ftsQuery quotes every term as an FTS5 string (doubling embedded quotes), so operators,
+// parentheses, '*' and NEAR in user input are plain text; juxtaposed strings mean AND.
+func ftsQuery(terms []string) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return strings.Join(quoted, " ")
+}
+
+// instrFilter requires every term in column. instr() takes the term as a bound parameter
+// and has no wildcards, so '%' and '_' need no escaping. lower() folds ASCII only, which is
+// what "case-insensitive" means for CJK text anyway.
+func instrFilter(column string, terms []string) (string, []any) {
+	conds := make([]string, len(terms))
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		conds[i] = "instr(lower(" + column + "), lower(?)) > 0"
+		args[i] = t
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// highlight cuts a window of about width runes around the first occurrence of any term
+// and marks every occurrence inside it. Whitespace runs become single spaces so a snippet
+// is one line.
+func highlight(text string, terms []string, width int) []SearchPart {
+	runes := []rune(strings.Join(strings.Fields(text), " "))
+	folded := make([]rune, len(runes))
+	for i, r := range runes {
+		folded[i] = unicode.ToLower(r)
+	}
+	marked := make([]bool, len(runes))
+	first := -1
+	for _, t := range terms {
+		needle := []rune(strings.ToLower(t))
+		for i := 0; i+len(needle) <= len(folded); i++ {
+			if runesEqual(folded[i:i+len(needle)], needle) {
+				for j := i; j < i+len(needle); j++ {
+					marked[j] = true
+				}
+				if first < 0 || i < first {
+					first = i
+				}
+			}
+		}
+	}
+	start := 0
+	if first > snippetLead && len(runes) > width {
+		start = min(first-snippetLead, len(runes)-width)
+	}
+	end := min(len(runes), start+width)
+
+	var parts []SearchPart
+	if start > 0 {
+		parts = append(parts, SearchPart{Text: "…"})
+	}
+	for i := start; i < end; {
+		j := i
+		for j < end && marked[j] == marked[i] {
+			j++
+		}
+		parts = appendPart(parts, SearchPart{Text: string(runes[i:j]), Match: marked[i]})
+		i = j
+	}
+	if end < len(runes) {
+		parts = appendPart(parts, SearchPart{Text: "…"})
+	}
+	if parts == nil {
+		parts = []SearchPart{}
+	}
+	return parts
+}
+
+// appendPart merges adjacent plain parts (the leading/trailing ellipsis with the text).
+func appendPart(parts []SearchPart, p SearchPart) []SearchPart {
+	if n := len(parts); n > 0 && !parts[n-1].Match && !p.Match {
+		parts[n-1].Text += p.Text
+		return parts
+	}
+	return append(parts, p)
+}
+
+func runesEqual(a, b []rune) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
