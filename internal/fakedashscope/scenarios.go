@@ -71,6 +71,10 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, reqID string, body
 		writeError(w, reqID, native, em.spec, msg)
 		return
 	}
+	if !req.Stream && isTitleRequest(req) {
+		s.complete(w, reqID, req, script{pieces: []piece{{text: titleFor(text)}}, finish: "stop"})
+		return
+	}
 	sc := s.scriptFor(text)
 	if !req.Stream {
 		if req.EnableThinking != nil && *req.EnableThinking {
@@ -374,4 +378,24 @@ func (o *sseWriter) raw(data string) bool {
 		return false
 	}
 	return o.rc.Flush() == nil
+}
+
+// isTitleRequest recognises the app's naming call (a system message asking for a title), so
+// the fake can answer with something title-sized, as a real model would.
+func isTitleRequest(req chatRequest) bool {
+	for _, m := range req.Messages {
+		if m.Role == "system" && strings.Contains(strings.ToLower(m.text()), "title") {
+			return true
+		}
+	}
+	return false
+}
+
+// titleFor makes a short title from the first words of the question.
+func titleFor(question string) string {
+	words := strings.Fields(question)
+	if len(words) > 5 {
+		words = words[:5]
+	}
+	return "“" + strings.Join(words, " ") + "”"
 }

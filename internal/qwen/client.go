@@ -323,9 +323,15 @@ func (c *Client) urlPath(path string) string {
 	return path
 }
 
-// getMeta performs a small GET (model list, key check) and returns its body. Failures are
-// *APIError, except the caller's own cancellation, returned as ctx.Err().
+// getMeta performs a small GET (model list, key check) and returns its body.
 func (c *Client) getMeta(ctx context.Context, apiKey, path string) ([]byte, error) {
+	return c.roundTrip(ctx, http.MethodGet, path, apiKey, nil)
+}
+
+// roundTrip performs one small, non-streaming request (no retries: these back optional
+// features such as the model list and titles) and returns the response body. Failures are
+// *APIError, except the caller's own cancellation, returned as ctx.Err().
+func (c *Client) roundTrip(ctx context.Context, method, path, apiKey string, body []byte) ([]byte, error) {
 	if err := checkKey(apiKey); err != nil {
 		return nil, err
 	}
@@ -336,7 +342,7 @@ func (c *Client) getMeta(ctx context.Context, apiKey, path string) ([]byte, erro
 		defer cancel()
 	}
 	start := time.Now()
-	resp, err := c.send(ctx, http.MethodGet, path, apiKey, nil, "application/json")
+	resp, err := c.send(ctx, method, path, apiKey, body, "application/json")
 	if err != nil {
 		if parent.Err() != nil {
 			return nil, parent.Err()
@@ -345,14 +351,14 @@ func (c *Client) getMeta(ctx context.Context, apiKey, path string) ([]byte, erro
 		if errors.Is(context.Cause(ctx), errMetaTimeout) {
 			apiErr.Kind, apiErr.Err = KindTimeout, errMetaTimeout
 		}
-		c.logAttempt(ctx, http.MethodGet, path, 1, start, 0, "", apiErr)
+		c.logAttempt(ctx, method, path, 1, start, 0, "", apiErr)
 		return nil, apiErr
 	}
 	defer resp.Body.Close()
 	reqID := headerRequestID(resp.Header)
 	if resp.StatusCode/100 != 2 {
 		apiErr := errorFromResponse(resp, readBounded(resp.Body, maxErrorBody), apiKey)
-		c.logAttempt(ctx, http.MethodGet, path, 1, start, resp.StatusCode, apiErr.RequestID, apiErr)
+		c.logAttempt(ctx, method, path, 1, start, resp.StatusCode, apiErr.RequestID, apiErr)
 		return nil, apiErr
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxMetaBody))
@@ -362,10 +368,10 @@ func (c *Client) getMeta(ctx context.Context, apiKey, path string) ([]byte, erro
 		}
 		apiErr := errorFromTransport(err)
 		apiErr.HTTPStatus, apiErr.RequestID = resp.StatusCode, reqID
-		c.logAttempt(ctx, http.MethodGet, path, 1, start, resp.StatusCode, reqID, apiErr)
+		c.logAttempt(ctx, method, path, 1, start, resp.StatusCode, reqID, apiErr)
 		return nil, apiErr
 	}
-	c.logAttempt(ctx, http.MethodGet, path, 1, start, resp.StatusCode, reqID, nil)
+	c.logAttempt(ctx, method, path, 1, start, resp.StatusCode, reqID, nil)
 	return data, nil
 }
 

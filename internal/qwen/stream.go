@@ -169,6 +169,7 @@ func (s *Stream) Err() error { return s.err }
 func (s *Stream) Close() error {
 	s.userClose.Store(true)
 	s.closeBody()
+	s.stopWatch()
 	return nil
 }
 
@@ -180,10 +181,10 @@ func (s *Stream) RequestID() string { return s.requestID }
 func (s *Stream) Attempts() int { return s.attempts }
 
 // closeBody is the single place the body is closed, from Next's end, Close, the idle timer or
-// ctx cancellation, whichever comes first.
+// ctx cancellation, whichever comes first. It must not touch stopWatch: when ctx is already
+// cancelled, AfterFunc runs it before newStream has stored stopWatch.
 func (s *Stream) closeBody() {
 	s.closeOnce.Do(func() {
-		s.stopWatch()
 		s.idle.stop()
 		s.body.Close()
 	})
@@ -195,6 +196,7 @@ func (s *Stream) end(err error) {
 	s.err = err
 	s.cur = Event{}
 	s.closeBody()
+	s.stopWatch()
 	attrs := []slog.Attr{
 		slog.String("request_id", s.requestID),
 		slog.Duration("duration", time.Since(s.start)),
