@@ -9,13 +9,13 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"qwendesk/internal/chat"
 	"qwendesk/internal/inflight"
 	"qwendesk/internal/qwen"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
+	"qwendesk/internal/store"
 )
 
 // App is the JavaScript API. Every exported method is callable from the webview (and, during
@@ -24,6 +24,8 @@ import (
 type App struct {
 	keys     *secrets.Store
 	prefs    *settings.File
+	history  *store.Store
+	desktop  Desktop
 	chat     *chat.Service
 	inflight *inflight.Registry
 	log      *slog.Logger
@@ -31,6 +33,9 @@ type App struct {
 	version  string
 	// envBaseURL is DASHSCOPE_BASE_URL, already validated; it overrides the settings.
 	envBaseURL string
+
+	// prefsMu serialises read-modify-write of the settings file (region, model).
+	prefsMu sync.Mutex
 
 	mu       sync.Mutex
 	started  bool               // OnStartup has run: events can reach the window
@@ -45,6 +50,9 @@ type App struct {
 type AppConfig struct {
 	Keys       *secrets.Store
 	Prefs      *settings.File
+	History    *store.Store
+	Desktop    Desktop
+	Problems   []string // found while opening the history file
 	Emitter    chat.Emitter
 	Logger     *slog.Logger
 	DataDir    string
@@ -59,6 +67,9 @@ func NewApp(cfg AppConfig) *App {
 	a := &App{
 		keys:     cfg.Keys,
 		prefs:    cfg.Prefs,
+		history:  cfg.History,
+		desktop:  cfg.Desktop,
+		problems: append([]string(nil), cfg.Problems...),
 		inflight: inflight.New(),
 		log:      cfg.Logger,
 		dataDir:  cfg.DataDir,
@@ -83,9 +94,11 @@ func NewApp(cfg AppConfig) *App {
 	}
 	a.chat = chat.NewService(chat.Config{
 		Streamer: endpointStreamer{a},
+		Store:    cfg.History,
 		Key:      a.key,
 		Emitter:  cfg.Emitter,
 		Logger:   cfg.Logger,
+		Titles:   a.titleOptions,
 	})
 	return a
 }
@@ -127,13 +140,14 @@ type Endpoint struct {
 
 // AppStatus is everything the window needs on start. It never contains the key.
 type AppStatus struct {
-	Key      secrets.Status `json:"key"`
-	Endpoint Endpoint       `json:"endpoint"`
-	Regions  []qwen.Region  `json:"regions"`
-	Model    string         `json:"model"`
-	DataDir  string         `json:"dataDir"`
-	Version  string         `json:"version"`
-	Problems []string       `json:"problems"`
+	Key      secrets.Status    `json:"key"`
+	Endpoint Endpoint          `json:"endpoint"`
+	Regions  []qwen.Region     `json:"regions"`
+	Model    string            `json:"model"`
+	DataDir  string            `json:"dataDir"`
+	Version  string            `json:"version"`
+	Problems []string          `json:"problems"`
+	Titles   chat.TitleOptions `json:"titles"`
 }
 
 // Status reports the key source, the endpoint, the model and any start-up problems.
@@ -151,6 +165,7 @@ func (a *App) Status() (AppStatus, error) {
 		DataDir:  a.dataDir,
 		Version:  a.version,
 		Problems: append([]string{}, a.problems...),
+		Titles:   a.titleOptions(),
 	}, nil
 }
 
@@ -244,6 +259,8 @@ func (a *App) SetEndpoint(region, customURL string) (Endpoint, error) {
 		s.Region = region
 		return s, nil
 	}
+	a.prefsMu.Lock()
+	defer a.prefsMu.Unlock()
 	s, err := next()
 	if err != nil {
 		return Endpoint{}, err
@@ -294,11 +311,11 @@ const maxModelID = 128
 // must look like an id.
 func (a *App) SetModel(model string) (string, error) {
 	model = strings.TrimSpace(model)
-	if model == "" || len(model) > maxModelID || strings.ContainsFunc(model, func(r rune) bool {
-		return r <= ' ' || r > '~'
-	}) {
-		return "", &chat.UserError{Kind: chat.KindInvalidInput, Message: "A model id is one word, like qwen-plus."}
+	if err := validModelID(model); err != nil {
+		return "", err
 	}
+	a.prefsMu.Lock()
+	defer a.prefsMu.Unlock()
 	a.mu.Lock()
 	s := a.current
 	a.mu.Unlock()
@@ -311,6 +328,14 @@ func (a *App) SetModel(model string) (string, error) {
 	a.mu.Unlock()
 	a.log.Info("model changed", "model", model)
 	return model, nil
+}
+
+// validModelID accepts any id that looks like one: models change too often for a list.
+func validModelID(model string) error {
+	if model == "" || len(model) > maxModelID || strings.ContainsFunc(model, func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return &chat.UserError{Kind: chat.KindInvalidInput, Message: "A model id is one word, like qwen-plus."}
+	}
+	return nil
 }
 
 // ModelInfo is the current model and endpoint (the prototype's get_model_info).
@@ -333,15 +358,15 @@ func (a *App) NewConversation() (chat.Conversation, error) {
 	a.mu.Lock()
 	model := a.current.Model
 	a.mu.Unlock()
-	return a.chat.NewConversation(model), nil
+	return a.chat.NewConversation(a.root, model)
 }
 
 // Conversation returns a conversation with its messages.
 func (a *App) Conversation(id string) (chat.Conversation, error) {
-	if err := checkID(id, "conv_"); err != nil {
+	if err := checkID(id); err != nil {
 		return chat.Conversation{}, err
 	}
-	return a.chat.Conversation(id)
+	return a.chat.Conversation(a.root, id)
 }
 
 // maxSendBytes rejects absurd payloads before any work; chat applies the finer limit.
@@ -353,7 +378,7 @@ func (a *App) Send(conversationID, text string) (chat.Turn, error) {
 	if err := a.ready(); err != nil {
 		return chat.Turn{}, err
 	}
-	if err := checkID(conversationID, "conv_"); err != nil {
+	if err := checkID(conversationID); err != nil {
 		return chat.Turn{}, err
 	}
 	if len(text) > maxSendBytes {
@@ -381,7 +406,7 @@ func (a *App) Send(conversationID, text string) (chat.Turn, error) {
 
 // Stop ends a streaming reply; the text received so far is kept.
 func (a *App) Stop(requestID string) error {
-	if err := checkID(requestID, "req_"); err != nil {
+	if err := checkID(requestID); err != nil {
 		return err
 	}
 	if a.inflight.Cancel(requestID) {
@@ -390,10 +415,12 @@ func (a *App) Stop(requestID string) error {
 	return nil
 }
 
-// checkID rejects anything that is not an id this app could have made.
-func checkID(id, prefix string) error {
-	if !strings.HasPrefix(id, prefix) || len(id) > 64 || !utf8.ValidString(id) ||
-		strings.ContainsFunc(id[len(prefix):], func(r rune) bool { return !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') }) {
+// checkID rejects anything that cannot be an id: ids are short words of letters, digits, '_'
+// and '-' (the app's own, and those of imported files, which were checked on import).
+func checkID(id string) error {
+	if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(r rune) bool {
+		return !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == '_' || r == '-')
+	}) {
 		return &chat.UserError{Kind: chat.KindNotFound, Message: "Unknown id."}
 	}
 	return nil
@@ -439,7 +466,7 @@ func (a *App) currentClient() *qwen.Client {
 	return a.client
 }
 
-// endpointStreamer sends each turn to whatever endpoint is current when it starts.
+// endpointStreamer sends each request to whatever endpoint is current when it starts.
 type endpointStreamer struct{ a *App }
 
 func (s endpointStreamer) Stream(ctx context.Context, key string, req qwen.Request) (chat.Stream, error) {
@@ -480,4 +507,8 @@ func errorKind(err error) string {
 		return "permission"
 	}
 	return chat.KindInternal
+}
+
+func (s endpointStreamer) Complete(ctx context.Context, key string, req qwen.Request) (string, error) {
+	return s.a.currentClient().Complete(ctx, key, req)
 }

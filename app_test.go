@@ -19,6 +19,7 @@ import (
 	"qwendesk/internal/fakedashscope"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
+	"qwendesk/internal/store"
 )
 
 // A recognisable key, made up: the tests look for it everywhere it must not be.
@@ -67,6 +68,22 @@ type testApp struct {
 	events  *events
 	fake    *fakedashscope.Server
 	dataDir string
+	desktop *fakeDesktop
+}
+
+// fakeDesktop answers the native dialogs with preset paths.
+type fakeDesktop struct {
+	savePath, openPath string
+	revealed           []string
+}
+
+func (d *fakeDesktop) SaveFile(title, defaultName, pattern string) (string, error) {
+	return d.savePath, nil
+}
+func (d *fakeDesktop) OpenFile(title, pattern string) (string, error) { return d.openPath, nil }
+func (d *fakeDesktop) Reveal(dir string) error {
+	d.revealed = append(d.revealed, dir)
+	return nil
 }
 
 func newTestApp(t *testing.T, keyring secrets.Keyring, env map[string]string) *testApp {
@@ -81,9 +98,17 @@ func newTestApp(t *testing.T, keyring secrets.Keyring, env map[string]string) *t
 	t.Cleanup(func() { closer.Close() })
 	keys := secrets.New(secrets.Options{Keyring: keyring, Getenv: func(k string) string { return env[k] }, DotEnvDirs: []string{dataDir}})
 	ev := &events{end: map[string]string{}}
+	history, _, err := store.Open(dataDir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { history.Close() })
+	desktop := &fakeDesktop{}
 	app := NewApp(AppConfig{
 		Keys:       keys,
 		Prefs:      settings.Open(dataDir),
+		History:    history,
+		Desktop:    desktop,
 		Emitter:    ev,
 		Logger:     slog.New(applog.NewRedactingHandler(base.Handler(), keys.KnownSecrets)),
 		DataDir:    dataDir,
@@ -91,7 +116,7 @@ func newTestApp(t *testing.T, keyring secrets.Keyring, env map[string]string) *t
 		EnvBaseURL: fake.BaseURL(),
 	})
 	t.Cleanup(func() { app.shutdown(context.Background()) })
-	return &testApp{App: app, events: ev, fake: fake, dataDir: dataDir}
+	return &testApp{App: app, events: ev, fake: fake, dataDir: dataDir, desktop: desktop}
 }
 
 func kindOf(err error) string {
@@ -197,6 +222,15 @@ func TestBoundMethodsRejectBadArguments(t *testing.T) {
 		kind string
 	}{
 		{"send to a made-up conversation", call(func() error { _, err := a.Send("conv_0123", "hi"); return err }), "not_found"},
+		{"rename a made-up conversation", a.RenameConversation("conv_0123", "x"), "not_found"},
+		{"rename to nothing", a.RenameConversation(conv.ID, " "), "invalid_input"},
+		{"delete a malformed id", a.DeleteConversation("a/b"), "not_found"},
+		{"pin a malformed id", a.PinConversation("", true), "not_found"},
+		{"export in an unknown format", call(func() error { _, err := a.ExportConversations(nil, "pdf"); return err }), "invalid_input"},
+		{"export a malformed id", call(func() error { _, err := a.ExportConversations([]string{"../x"}, "json"); return err }), "not_found"},
+		{"search too long", call(func() error { _, err := a.Search(strings.Repeat("搜", 500)); return err }), "invalid_input"},
+		{"view state with a malformed id", a.SaveViewState("<x>", 10), "not_found"},
+		{"title model with spaces", call(func() error { _, err := a.SetTitleOptions(true, "qwen flash"); return err }), "invalid_input"},
 		{"send to a malformed id", call(func() error { _, err := a.Send("../../etc", "hi"); return err }), "not_found"},
 		{"send empty", call(func() error { _, err := a.Send(conv.ID, "   "); return err }), "invalid_input"},
 		{"send huge", call(func() error { _, err := a.Send(conv.ID, strings.Repeat("a", maxSendBytes+1)); return err }), "invalid_input"},
@@ -243,8 +277,9 @@ func TestStopKeepsPartialTextAndFreesTheConversation(t *testing.T) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		// The reply is stored from its first token on.
 		c, _ := a.Conversation(conv.ID)
-		if c.Messages[1].Content != "" || time.Now().After(deadline) {
+		if len(c.Messages) == 2 && c.Messages[1].Content != "" || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -275,9 +310,10 @@ func TestShutdownStopsStreamingReplies(t *testing.T) {
 	if got := a.events.waitEnd(t, turn.RequestID); got != chat.EventDone {
 		t.Fatalf("turn ended with %s at shutdown", got)
 	}
-	c, _ := a.Conversation(conv.ID)
-	if c.Messages[1].Status != chat.StatusStopped {
-		t.Fatalf("reply at shutdown = %s, want stopped", c.Messages[1].Status)
+	// What the next start will read from the file.
+	msgs, err := a.history.Messages(context.Background(), conv.ID)
+	if err != nil || len(msgs) != 2 || msgs[1].Status != string(chat.StatusStopped) {
+		t.Fatalf("history after shutdown = %+v, %v; want the question and a stopped reply", msgs, err)
 	}
 }
 
@@ -327,5 +363,86 @@ func TestUnknownErrorsStillGetAKind(t *testing.T) {
 	}
 	if k := kindOf(secrets.ErrNoKey); k != chat.KindNoKey {
 		t.Fatalf("kind = %q", k)
+	}
+}
+
+func TestExportThenImportRestoresConversations(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), map[string]string{"DASHSCOPE_API_KEY": leakKey})
+	a.startup(context.Background())
+	conv, _ := a.NewConversation()
+	turn, err := a.Send(conv.ID, "素数有哪些？ list primes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.events.waitEnd(t, turn.RequestID)
+	a.chat.Wait(5 * time.Second)
+
+	a.desktop.savePath = filepath.Join(t.TempDir(), "export.json")
+	path, err := a.ExportConversations(nil, "json")
+	if err != nil || path != a.desktop.savePath {
+		t.Fatalf("export: %q %v", path, err)
+	}
+	md := filepath.Join(t.TempDir(), "export.md")
+	a.desktop.savePath = md
+	if _, err := a.ExportConversations([]string{conv.ID}, "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(md); !bytes.Contains(data, []byte("素数有哪些？ list primes")) {
+		t.Fatalf("markdown export lacks the question:\n%s", data)
+	}
+
+	// Into a second, empty app: the same conversation comes back.
+	b := newTestApp(t, secrets.NewMemoryKeyring(), nil)
+	b.desktop.openPath = path
+	res, err := b.ImportConversations()
+	if err != nil || res.Conversations != 1 || res.Messages != 2 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	got, err := b.Conversation(conv.ID)
+	want, _ := a.Conversation(conv.ID)
+	if err != nil || len(got.Messages) != 2 || got.Messages[1].Content != want.Messages[1].Content || got.Title != want.Title {
+		t.Fatalf("imported %+v, want %+v (%v)", got, want, err)
+	}
+	hits, err := b.Search("素数")
+	if err != nil || len(hits) != 1 || hits[0].ConversationID != conv.ID {
+		t.Fatalf("search in the imported history: %+v %v", hits, err)
+	}
+
+	// A malformed file changes nothing and says why.
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"format":"qwendesk-export","version":1,"conversations":[{"id":"c1","messages":[{"id":"m1","conversationId":"c1","role":"robot"}]}]}`), 0o600)
+	b.desktop.openPath = bad
+	if _, err := b.ImportConversations(); kindOf(err) != "import" {
+		t.Fatalf("malformed import: %v", err)
+	}
+	if list, _ := b.ListConversations(); len(list) != 1 {
+		t.Fatalf("a refused import changed the history: %d conversations", len(list))
+	}
+	b.desktop.openPath = ""
+	if res, err := b.ImportConversations(); err != nil || !res.Cancelled {
+		t.Fatalf("cancelled import: %+v %v", res, err)
+	}
+}
+
+func TestViewStateAndTitleOptionsPersist(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), nil)
+	if st, _ := a.Status(); !st.Titles.Enabled || st.Titles.Model != "qwen-flash" {
+		t.Fatalf("default title options = %+v", st.Titles)
+	}
+	if _, err := a.SetTitleOptions(false, ""); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := a.Status(); st.Titles.Enabled || st.Titles.Model != "qwen-flash" {
+		t.Fatalf("title options after turning off = %+v", st.Titles)
+	}
+	conv, _ := a.NewConversation()
+	if err := a.SaveViewState(conv.ID, 1234.5); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.ViewState(); err != nil || v.ConversationID != conv.ID || v.ScrollTop < 1234 {
+		t.Fatalf("view state = %+v %v", v, err)
+	}
+	if err := a.RevealDataFolder(); err != nil || len(a.desktop.revealed) != 1 || a.desktop.revealed[0] != a.dataDir {
+		t.Fatalf("reveal: %v %v", a.desktop.revealed, err)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"qwendesk/internal/applog"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
+	"qwendesk/internal/store"
 )
 
 //go:embed all:frontend/dist
@@ -60,10 +61,24 @@ func run() error {
 	// Last line of defence: any key the store has seen is scrubbed from every log line.
 	logger := slog.New(applog.NewRedactingHandler(baseLog.Handler(), keys.KnownSecrets))
 
+	history, report, problems, err := openHistory(dataDir, logger)
+	if err != nil {
+		return err
+	}
+	defer history.Close()
+	if report.MovedAside != "" {
+		problems = append(problems, fmt.Sprintf("The history file could not be read and was moved aside to %s; a new one was started.", report.MovedAside))
+	}
+	logger.Info("history opened", "path", report.Path, "from_version", report.FromVersion, "to_version", report.ToVersion,
+		"backup", report.Backup, "moved_aside", report.MovedAside, "interrupted_replies", report.Interrupted)
+
 	emitter := &wailsEmitter{}
 	app := NewApp(AppConfig{
 		Keys:       keys,
 		Prefs:      settings.Open(dataDir),
+		History:    history,
+		Desktop:    wailsDesktop{emitter: emitter},
+		Problems:   problems,
 		Emitter:    emitter,
 		Logger:     logger,
 		DataDir:    dataDir,
@@ -105,6 +120,28 @@ func run() error {
 		Linux: &linux.Options{ProgramName: "QwenDesk"},
 		Bind:  []interface{}{app},
 	})
+}
+
+// openHistory opens the history file. When it cannot be used at all (a newer QwenDesk's
+// schema, a locked or unreadable file), the app still starts, on a temporary file, and says
+// so: a window that explains beats an app that does not open.
+func openHistory(dataDir string, log *slog.Logger) (*store.Store, store.OpenReport, []string, error) {
+	history, report, err := store.Open(dataDir, store.Options{})
+	if err == nil {
+		return history, report, nil, nil
+	}
+	log.Error("history file unusable", "error", err.Error())
+	tmp, terr := os.MkdirTemp("", "qwendesk-session-")
+	if terr != nil {
+		return nil, report, nil, fmt.Errorf("open the history file in %s: %w", dataDir, err)
+	}
+	history, report, terr = store.Open(tmp, store.Options{})
+	if terr != nil {
+		return nil, report, nil, fmt.Errorf("open the history file in %s: %w", dataDir, err)
+	}
+	problem := fmt.Sprintf("Your history file in %s could not be opened (%v). It was left untouched; "+
+		"conversations of this session go to a temporary file and will not be kept.", dataDir, err)
+	return history, report, []string{problem}, nil
 }
 
 // dataFolder is QWENDESK_DATA_DIR, or QwenDesk in the OS's per-user config folder.

@@ -3,6 +3,8 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,12 +14,13 @@ import (
 
 const turnTimeout = 60 * time.Second
 
-// lastChat returns the last chat-completion request the fake server received.
+// lastChat returns the last streamed chat request the fake server received (not the
+// non-streaming title requests).
 func lastChat(t *testing.T, fake *fakedashscope.Server) fakedashscope.Recorded {
 	t.Helper()
 	var last *fakedashscope.Recorded
 	for _, r := range fake.Requests() {
-		if strings.HasSuffix(r.Path, "/chat/completions") {
+		if strings.HasSuffix(r.Path, "/chat/completions") && r.Stream {
 			r := r
 			last = &r
 		}
@@ -73,7 +76,7 @@ func TestFirstRunStoresKeyInKeychainAndStreams(t *testing.T) {
 		t.Fatalf("turn ended %q, want complete", done.str("status"))
 	}
 	assertSent(t, fake, key, question)
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(time.Second)
 	screenshot(t, "03-reply-complete")
 	a.quit()
 
@@ -86,6 +89,7 @@ func TestFirstRunStoresKeyInKeychainAndStreams(t *testing.T) {
 		t.Fatalf("after relaunch the turn ended %q", e.str("status"))
 	}
 	assertSent(t, fake, key, second)
+	time.Sleep(time.Second)
 	screenshot(t, "04-relaunch-keychain-key")
 	b.quit()
 	assertNoKeyIn(t, dataDir, key)
@@ -187,5 +191,71 @@ func TestInvalidBaseURLIsReportedNotFatal(t *testing.T) {
 		t.Fatalf("log says %q, want the ignored DASHSCOPE_BASE_URL named", e.str("problem"))
 	}
 	screenshot(t, "11-invalid-base-url-reported")
+	a.quit()
+}
+
+// A kill -9 in the middle of a long reply loses nothing but the last unsaved second: after a
+// restart the question and the partial answer (marked interrupted) are in the file and on
+// screen, and the file passes integrity_check.
+func TestKillMidStreamKeepsHistory(t *testing.T) {
+	key := testKey(t)
+	fake := fakedashscope.New(fakedashscope.Options{APIKey: key, ChunkDelay: 20 * time.Millisecond})
+	defer fake.Close()
+	dataDir := t.TempDir()
+	env := []string{"DASHSCOPE_BASE_URL=" + fake.BaseURL(), "DASHSCOPE_API_KEY=" + key}
+	a := launch(t, dataDir, env...)
+	question := "Tell me everything #slow"
+	a.typeText(question)
+	a.press("Return")
+	a.waitLog("turn started", 1, 15*time.Second)
+	time.Sleep(3 * time.Second) // several checkpoints
+	a.kill()
+
+	if res := integrityCheck(t, filepath.Join(dataDir, "history.db")); res != "ok" {
+		t.Fatalf("integrity_check after kill -9: %s", res)
+	}
+
+	b := launch(t, dataDir, env...)
+	opened := b.waitLog("history opened", 2, 10*time.Second) // the log file is shared by both runs
+	if n, _ := opened["interrupted_replies"].(float64); n != 1 {
+		t.Fatalf("history opened with %v interrupted replies, want 1", opened["interrupted_replies"])
+	}
+	time.Sleep(time.Second)
+	screenshot(t, "12-after-kill-restart")
+	b.quit()
+
+	msgs := storedMessages(t, dataDir)
+	if len(msgs) != 2 || msgs[0].Content != question {
+		t.Fatalf("after kill -9 the history holds %+v, want the question and the partial reply", msgs)
+	}
+	if msgs[1].Status != "incomplete" || len(msgs[1].Content) < 20 {
+		t.Fatalf("partial reply = status %q, %d bytes; want incomplete with the text received", msgs[1].Status, len(msgs[1].Content))
+	}
+	assertNoKeyIn(t, dataDir, key)
+}
+
+// A history file that is not a database is moved aside (never deleted), the window says
+// where it went, and chatting works on a fresh file.
+func TestCorruptHistoryIsMovedAsideAndTheAppWorks(t *testing.T) {
+	key := testKey(t)
+	fake := fakedashscope.New(fakedashscope.Options{APIKey: key, ChunkDelay: 10 * time.Millisecond})
+	defer fake.Close()
+	dataDir := t.TempDir()
+	garbage := []byte("this is not a SQLite database, it is what a bad disk left behind")
+	if err := os.WriteFile(filepath.Join(dataDir, "history.db"), garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := launch(t, dataDir, "DASHSCOPE_BASE_URL="+fake.BaseURL(), "DASHSCOPE_API_KEY="+key)
+	opened := a.waitLog("history opened", 1, 10*time.Second)
+	aside := opened.str("moved_aside")
+	if kept, err := os.ReadFile(aside); err != nil || string(kept) != string(garbage) {
+		t.Fatalf("the damaged file was not kept at %q: %v", aside, err)
+	}
+	screenshot(t, "13-corrupt-history-moved-aside")
+	a.typeText("Still working?")
+	a.press("Return")
+	if e := a.waitLog("turn finished", 1, turnTimeout); e.str("status") != "complete" {
+		t.Fatalf("turn on the fresh history ended %q", e.str("status"))
+	}
 	a.quit()
 }

@@ -8,7 +8,9 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -19,6 +21,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite"
+
+	"qwendesk/internal/store"
 )
 
 // app is one running QwenDesk process.
@@ -235,4 +241,45 @@ func assertNoKeyIn(t *testing.T, dir, key string) {
 func clearKeychain(t *testing.T) {
 	t.Helper()
 	_ = exec.Command("secret-tool", "clear", "service", "QwenDesk", "username", "dashscope-api-key").Run()
+}
+
+// kill ends the app with SIGKILL, as a crash or power cut would.
+func (a *app) kill() {
+	a.t.Helper()
+	_ = a.cmd.Process.Kill()
+	<-a.exited
+}
+
+// integrityCheck runs PRAGMA integrity_check on a SQLite file the app is not using.
+func integrityCheck(t *testing.T, path string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&res); err != nil {
+		t.Fatalf("integrity_check: %v", err)
+	}
+	return res
+}
+
+// storedMessages reads every message of the only conversation in the data folder.
+func storedMessages(t *testing.T, dataDir string) []store.Message {
+	t.Helper()
+	st, _, err := store.Open(dataDir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	convs, err := st.ListConversations(context.Background(), 10, 0)
+	if err != nil || len(convs) != 1 {
+		t.Fatalf("conversations: %+v %v", convs, err)
+	}
+	msgs, err := st.Messages(context.Background(), convs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msgs
 }

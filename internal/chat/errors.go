@@ -12,6 +12,7 @@ const (
 	KindBusy         = "busy"
 	KindNoKey        = "no_key"
 	KindInternal     = "internal"
+	KindStorage      = "storage"
 )
 
 // UserError is an error meant to be shown: a stable kind and a plain sentence.

@@ -63,3 +63,13 @@ type RetryEvent struct {
 	DelayMs int64  `json:"delayMs"`
 	Kind    string `json:"kind"`
 }
+
+// EventConversationsChanged tells the sidebar to refresh: a conversation was created,
+// renamed, titled, pinned, deleted, restored or imported.
+const EventConversationsChanged = "conversations:changed"
+
+// ConversationsChangedEvent names what changed and why.
+type ConversationsChangedEvent struct {
+	ConversationID string `json:"conversationId"`
+	Reason         string `json:"reason"` // created, updated, title, deleted, restored, imported
+}

@@ -9,14 +9,15 @@ import (
 // Status is where a message stands.
 type Status string
 
-// Message statuses. A message that was streaming when the app died is "incomplete" once the
-// history store exists.
+// Message statuses. A reply that was streaming when the app died is "incomplete" at the next
+// start.
 const (
-	StatusStreaming Status = "streaming"
-	StatusComplete  Status = "complete"
-	StatusStopped   Status = "stopped"
-	StatusError     Status = "error"
-	StatusTruncated Status = "truncated"
+	StatusStreaming  Status = "streaming"
+	StatusComplete   Status = "complete"
+	StatusStopped    Status = "stopped"
+	StatusError      Status = "error"
+	StatusTruncated  Status = "truncated"
+	StatusIncomplete Status = "incomplete"
 )
 
 // Roles.
@@ -52,7 +53,20 @@ type Conversation struct {
 	ID       string    `json:"id"`
 	Title    string    `json:"title"`
 	Model    string    `json:"model"`
+	Pinned   bool      `json:"pinned"`
 	Messages []Message `json:"messages"`
+}
+
+// ConversationSummary is one row of the sidebar.
+type ConversationSummary struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	Model        string    `json:"model"`
+	Pinned       bool      `json:"pinned"`
+	TitleAuto    bool      `json:"titleAuto"`
+	CreatedAt    time.Time `json:"createdAt" ts_type:"string"`
+	UpdatedAt    time.Time `json:"updatedAt" ts_type:"string"`
+	MessageCount int       `json:"messageCount"`
 }
 
 // Turn names what Send registered: the frontend matches events to it by RequestID.

@@ -13,6 +13,7 @@ import (
 
 	"qwendesk/internal/fakedashscope"
 	"qwendesk/internal/qwen"
+	"qwendesk/internal/store"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -119,24 +120,54 @@ func deltas(evs []recorded) (content, reasoning string) {
 }
 
 type harness struct {
-	svc  *Service
-	rec  *recorder
-	fake *fakedashscope.Server
+	svc   *Service
+	rec   *recorder
+	fake  *fakedashscope.Server
+	store *store.Store
+	dir   string
 }
 
-func newHarness(t *testing.T, chunkDelay time.Duration) *harness {
+func openStore(t *testing.T, dir string) *store.Store {
+	t.Helper()
+	st, _, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func newHarness(t *testing.T, chunkDelay time.Duration, titles ...TitleOptions) *harness {
 	t.Helper()
 	fake := fakedashscope.New(fakedashscope.Options{APIKey: testKey, ChunkDelay: chunkDelay})
 	t.Cleanup(fake.Close)
+	dir := t.TempDir()
+	st := openStore(t, dir)
 	client := qwen.NewClient(qwen.Config{BaseURL: fake.BaseURL(), RetryBaseDelay: time.Millisecond, MaxRetryDelay: 5 * time.Millisecond, IdleTimeout: 5 * time.Second})
 	rec := newRecorder()
+	title := TitleOptions{}
+	if len(titles) > 0 {
+		title = titles[0]
+	}
 	svc := NewService(Config{
-		Streamer: ClientStreamer{Client: client},
-		Key:      func(context.Context) (string, error) { return testKey, nil },
-		Emitter:  rec,
+		Streamer:        ClientStreamer{Client: client},
+		Store:           st,
+		Key:             func(context.Context) (string, error) { return testKey, nil },
+		Emitter:         rec,
+		Titles:          func() TitleOptions { return title },
+		CheckpointEvery: 50 * time.Millisecond,
 	})
 	t.Cleanup(func() { svc.Wait(5 * time.Second) })
-	return &harness{svc: svc, rec: rec, fake: fake}
+	return &harness{svc: svc, rec: rec, fake: fake, store: st, dir: dir}
+}
+
+func (h *harness) conv(t *testing.T) Conversation {
+	t.Helper()
+	c, err := h.svc.NewConversation(context.Background(), "qwen-plus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func (h *harness) send(t *testing.T, ctx context.Context, convID, text string) Turn {
@@ -150,7 +181,7 @@ func (h *harness) send(t *testing.T, ctx context.Context, convID, text string) T
 
 func lastMessage(t *testing.T, svc *Service, convID string) Message {
 	t.Helper()
-	c, err := svc.Conversation(convID)
+	c, err := svc.Conversation(context.Background(), convID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +190,7 @@ func lastMessage(t *testing.T, svc *Service, convID string) Message {
 
 func TestReplyStreamsInOrderAndCompletes(t *testing.T) {
 	h := newHarness(t, 2*time.Millisecond)
-	conv := h.svc.NewConversation("qwen-plus")
+	conv := h.conv(t)
 	turn := h.send(t, context.Background(), conv.ID, "What is the weather like?")
 	evs := h.rec.waitEnd(t, turn.RequestID)
 
@@ -187,7 +218,7 @@ func TestReplyStreamsInOrderAndCompletes(t *testing.T) {
 	if msg.Content != text || msg.Status != StatusComplete || msg.Usage == nil {
 		t.Fatalf("stored message %+v does not match what streamed", msg)
 	}
-	c, _ := h.svc.Conversation(conv.ID)
+	c, _ := h.svc.Conversation(context.Background(), conv.ID)
 	if len(c.Messages) != 2 || c.Messages[0].Role != RoleUser || c.Messages[0].Content != "What is the weather like?" {
 		t.Fatalf("conversation = %+v", c.Messages)
 	}
@@ -198,7 +229,7 @@ func TestReplyStreamsInOrderAndCompletes(t *testing.T) {
 
 func TestSecondTurnCarriesTheConversation(t *testing.T) {
 	h := newHarness(t, time.Millisecond)
-	conv := h.svc.NewConversation("qwen-plus")
+	conv := h.conv(t)
 	first := h.send(t, context.Background(), conv.ID, "first question")
 	h.rec.waitEnd(t, first.RequestID)
 	firstReply := lastMessage(t, h.svc, conv.ID).Content
@@ -220,7 +251,7 @@ func TestSecondTurnCarriesTheConversation(t *testing.T) {
 
 func TestDeltasAreCoalescedAndCapped(t *testing.T) {
 	h := newHarness(t, 0)
-	conv := h.svc.NewConversation("qwen-plus")
+	conv := h.conv(t)
 	turn := h.send(t, context.Background(), conv.ID, "write a lot #long")
 	evs := h.rec.waitEnd(t, turn.RequestID)
 
@@ -255,7 +286,7 @@ func TestDeltasAreCoalescedAndCapped(t *testing.T) {
 
 func TestHugeLineIsSplitOnRuneBoundaries(t *testing.T) {
 	h := newHarness(t, time.Millisecond)
-	conv := h.svc.NewConversation("qwen-plus")
+	conv := h.conv(t)
 	turn := h.send(t, context.Background(), conv.ID, "one enormous line #bigline")
 	evs := h.rec.waitEnd(t, turn.RequestID)
 	for _, e := range evs {
@@ -276,7 +307,7 @@ func TestHugeLineIsSplitOnRuneBoundaries(t *testing.T) {
 
 func TestReasoningStreamsSeparately(t *testing.T) {
 	h := newHarness(t, time.Millisecond)
-	conv := h.svc.NewConversation("qwq-plus")
+	conv := h.conv(t)
 	turn := h.send(t, context.Background(), conv.ID, "think first #think")
 	evs := h.rec.waitEnd(t, turn.RequestID)
 	content, reasoning := deltas(evs)
@@ -291,7 +322,7 @@ func TestReasoningStreamsSeparately(t *testing.T) {
 
 func TestStopKeepsThePartialAnswer(t *testing.T) {
 	h := newHarness(t, 20*time.Millisecond)
-	conv := h.svc.NewConversation("qwen-plus")
+	conv := h.conv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	turn := h.send(t, ctx, conv.ID, "a long story #slow")
@@ -335,7 +366,7 @@ func TestFailuresAreReportedAndKeepWhatArrived(t *testing.T) {
 	h := newHarness(t, time.Millisecond)
 	for _, c := range cases {
 		t.Run(c.marker, func(t *testing.T) {
-			conv := h.svc.NewConversation("qwen-plus")
+			conv := h.conv(t)
 			turn := h.send(t, context.Background(), conv.ID, "check "+c.marker)
 			evs := h.rec.waitEnd(t, turn.RequestID)
 			ev, ok := evs[len(evs)-1].payload.(ErrorEvent)
@@ -365,7 +396,7 @@ func TestFailuresAreReportedAndKeepWhatArrived(t *testing.T) {
 
 func TestRateLimitIsRetriedBeforeTheFirstToken(t *testing.T) {
 	h := newHarness(t, time.Millisecond)
-	conv := h.svc.NewConversation("qwen-plus")
+	conv := h.conv(t)
 	turn := h.send(t, context.Background(), conv.ID, "busy server #err429 #recover")
 	evs := h.rec.waitEnd(t, turn.RequestID)
 	retries := 0
@@ -387,8 +418,8 @@ func TestRateLimitIsRetriedBeforeTheFirstToken(t *testing.T) {
 
 func TestOneTurnPerConversationAtATime(t *testing.T) {
 	h := newHarness(t, 20*time.Millisecond)
-	a := h.svc.NewConversation("qwen-plus")
-	b := h.svc.NewConversation("qwen-plus")
+	a := h.conv(t)
+	b := h.conv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	first := h.send(t, ctx, a.ID, "long one #slow")
@@ -404,14 +435,18 @@ func TestOneTurnPerConversationAtATime(t *testing.T) {
 
 func TestSendRejectsBadInputAndKeepsNothing(t *testing.T) {
 	h := newHarness(t, time.Millisecond)
-	conv := h.svc.NewConversation("qwen-plus")
+	conv := h.conv(t)
 	noKey := &UserError{Kind: KindNoKey, Message: "No API key is set."}
 	keyless := NewService(Config{
 		Streamer: ClientStreamer{Client: qwen.NewClient(qwen.Config{BaseURL: h.fake.BaseURL()})},
+		Store:    h.store,
 		Key:      func(context.Context) (string, error) { return "", noKey },
 		Emitter:  h.rec,
 	})
-	keylessConv := keyless.NewConversation("qwen-plus")
+	keylessConv, err := keyless.NewConversation(context.Background(), "qwen-plus")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		svc  *Service
@@ -438,7 +473,7 @@ func TestSendRejectsBadInputAndKeepsNothing(t *testing.T) {
 		svc *Service
 		id  string
 	}{{h.svc, conv.ID}, {keyless, keylessConv.ID}} {
-		c, _ := s.svc.Conversation(s.id)
+		c, _ := s.svc.Conversation(context.Background(), s.id)
 		if len(c.Messages) != 0 {
 			t.Fatalf("a rejected Send left messages behind: %+v", c.Messages)
 		}

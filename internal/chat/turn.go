@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qwendesk/internal/qwen"
+	"qwendesk/internal/store"
 )
 
 // turn is one running reply. Its run goroutine is the only one that emits its events, so
@@ -17,6 +18,15 @@ type turn struct {
 	started time.Time
 	ids     Turn
 	req     qwen.Request
+
+	// reply is the assistant message as stored; only this turn's goroutine touches it. It
+	// is written at the first token, then at most CheckpointEvery behind the stream, then
+	// once more with how the turn ended.
+	reply      store.Message
+	saved      bool
+	savedAt    time.Time
+	firstReply bool   // the conversation's first exchange: name it afterwards
+	question   string // for the title
 
 	seq          int
 	events       int
@@ -130,17 +140,39 @@ func (t *turn) pump(ctx context.Context, stream Stream) outcome {
 	return out
 }
 
-// flush emits what is buffered (at most one payload) and appends it to the message.
+// flush emits what is buffered (at most one payload), appends it to the reply and
+// checkpoints the reply when the last save is old enough.
 func (t *turn) flush() {
 	content, reasoning := t.co.take(time.Now())
 	if content == "" && reasoning == "" {
 		return
 	}
-	t.svc.update(t.ids, func(m *Message) {
-		m.Content += content
-		m.Reasoning += reasoning
-	})
+	t.reply.Content += content
+	t.reply.Reasoning += reasoning
+	if !t.saved || time.Since(t.savedAt) >= t.svc.cfg.CheckpointEvery {
+		t.save()
+	}
 	t.emit(EventDelta, DeltaEvent{Header: t.next(), Content: content, Reasoning: reasoning})
+}
+
+// save writes the reply. It uses its own context: a stopped turn's context is already
+// cancelled, and what arrived must still be kept.
+func (t *turn) save() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	t.reply.UpdatedAt = time.Now()
+	var err error
+	if t.saved {
+		err = t.svc.store.UpdateMessage(ctx, t.reply)
+	} else {
+		err = t.svc.store.AddMessage(ctx, t.reply)
+	}
+	if err != nil {
+		// The stream goes on and the next checkpoint tries again; the text is still in memory.
+		t.svc.log.Warn("reply not saved", "request", t.ids.RequestID, "error", err.Error())
+		return
+	}
+	t.saved, t.savedAt = true, time.Now()
 }
 
 func (t *turn) finish(out outcome) {
@@ -164,12 +196,18 @@ func (t *turn) finish(out outcome) {
 		}
 	}
 
-	t.svc.update(t.ids, func(m *Message) {
-		m.Status = status
-		m.FinishReason = out.finishReason
-		m.Usage = out.usage
-		m.Error = te
-	})
+	t.reply.Status = string(status)
+	t.reply.FinishReason = out.finishReason
+	t.reply.Usage = storeUsage(out.usage)
+	t.reply.ServerRequestID = out.serverID
+	t.reply.DurationMs = time.Since(t.started).Milliseconds()
+	if !t.firstTokenAt.IsZero() {
+		t.reply.FirstTokenMs = t.firstTokenAt.Sub(t.started).Milliseconds()
+	}
+	if te != nil {
+		t.reply.ErrorKind, t.reply.ErrorMessage = te.Kind, te.Message
+	}
+	t.save()
 
 	attrs := []any{"request", t.ids.RequestID, "status", string(status),
 		"duration_ms", time.Since(t.started).Milliseconds(), "events", t.events,
@@ -188,6 +226,9 @@ func (t *turn) finish(out outcome) {
 	}
 	t.svc.log.Info("turn finished", attrs...)
 	t.emit(EventDone, DoneEvent{Header: t.next(), Status: status, FinishReason: out.finishReason, Usage: out.usage})
+	if status == StatusComplete && t.firstReply {
+		t.svc.nameLater(t.ids.ConversationID, t.key, t.question, t.reply.Content)
+	}
 }
 
 // describe turns a failure into what the user is told.

@@ -1,0 +1,342 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"qwendesk/internal/chat"
+	"qwendesk/internal/store"
+)
+
+// Desktop is what the app asks of the operating system: native file dialogs and showing a
+// folder. main wires the Wails/OS version; tests pass a fake.
+type Desktop interface {
+	// SaveFile asks where to save; "" means the user cancelled.
+	SaveFile(title, defaultName, pattern string) (string, error)
+	// OpenFile asks which file to open; "" means the user cancelled.
+	OpenFile(title, pattern string) (string, error)
+	// Reveal shows a folder in the system file manager.
+	Reveal(dir string) error
+}
+
+// Keys of the app's settings in the history file.
+const (
+	settingTitlesEnabled = "titles.enabled"
+	settingTitlesModel   = "titles.model"
+	settingViewConv      = "view.conversation"
+	settingViewScroll    = "view.scrollTop"
+	defaultTitleModel    = "qwen-flash"
+)
+
+// maxImportBytes bounds an import file; real exports of years of chats are far smaller.
+const maxImportBytes = 512 << 20
+
+// ListConversations returns the sidebar rows, pinned first, then most recent.
+func (a *App) ListConversations() ([]chat.ConversationSummary, error) {
+	return a.chat.ListConversations(a.root)
+}
+
+// RenameConversation sets a title the user typed.
+func (a *App) RenameConversation(id, title string) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
+	return a.chat.Rename(a.root, id, title)
+}
+
+// PinConversation pins or unpins a conversation.
+func (a *App) PinConversation(id string, pinned bool) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
+	return a.chat.SetPinned(a.root, id, pinned)
+}
+
+// DeleteConversation removes a conversation; RestoreConversation undoes it until restart.
+func (a *App) DeleteConversation(id string) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
+	return a.chat.Delete(a.root, id)
+}
+
+// RestoreConversation undoes DeleteConversation.
+func (a *App) RestoreConversation(id string) error {
+	if err := checkID(id); err != nil {
+		return err
+	}
+	return a.chat.Restore(a.root, id)
+}
+
+// SearchPart is a piece of a snippet; Match parts are highlighted.
+type SearchPart struct {
+	Text  string `json:"text"`
+	Match bool   `json:"match"`
+}
+
+// SearchHit is one matching message.
+type SearchHit struct {
+	ConversationID string       `json:"conversationId"`
+	MessageID      string       `json:"messageId"`
+	Role           string       `json:"role"`
+	Snippet        []SearchPart `json:"snippet"`
+	CreatedAt      time.Time    `json:"createdAt" ts_type:"string"`
+}
+
+// SearchGroup is one conversation's results.
+type SearchGroup struct {
+	ConversationID string       `json:"conversationId"`
+	Title          string       `json:"title"`
+	UpdatedAt      time.Time    `json:"updatedAt" ts_type:"string"`
+	TitleMatch     []SearchPart `json:"titleMatch"`
+	Hits           []SearchHit  `json:"hits"`
+}
+
+// maxQueryRunes bounds a search query.
+const maxQueryRunes = 200
+
+// Search looks through every message and title, in any language.
+func (a *App) Search(query string) ([]SearchGroup, error) {
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return []SearchGroup{}, nil
+	}
+	if len([]rune(query)) > maxQueryRunes {
+		return nil, &chat.UserError{Kind: chat.KindInvalidInput, Message: fmt.Sprintf("A search can be at most %d characters.", maxQueryRunes)}
+	}
+	groups, err := a.history.Search(a.root, query, 100)
+	if err != nil {
+		return nil, a.storageError(err)
+	}
+	out := make([]SearchGroup, 0, len(groups))
+	for _, g := range groups {
+		sg := SearchGroup{ConversationID: g.ConversationID, Title: g.Title, UpdatedAt: g.UpdatedAt,
+			TitleMatch: parts(g.TitleMatch), Hits: make([]SearchHit, 0, len(g.Hits))}
+		for _, h := range g.Hits {
+			sg.Hits = append(sg.Hits, SearchHit{ConversationID: h.ConversationID, MessageID: h.MessageID,
+				Role: h.Role, Snippet: parts(h.Snippet), CreatedAt: h.CreatedAt})
+		}
+		out = append(out, sg)
+	}
+	return out, nil
+}
+
+func parts(in []store.SearchPart) []SearchPart {
+	if in == nil {
+		return nil
+	}
+	out := make([]SearchPart, len(in))
+	for i, p := range in {
+		out[i] = SearchPart{Text: p.Text, Match: p.Match}
+	}
+	return out
+}
+
+// ExportConversations saves the given conversations (all when ids is empty) as "markdown" or
+// "json" where the user chooses. It returns the path, or "" if the user cancelled.
+func (a *App) ExportConversations(ids []string, format string) (string, error) {
+	if len(ids) > 100_000 {
+		return "", &chat.UserError{Kind: chat.KindInvalidInput, Message: "Too many conversations in one export."}
+	}
+	for _, id := range ids {
+		if err := checkID(id); err != nil {
+			return "", err
+		}
+	}
+	var ext, pattern string
+	switch format {
+	case "markdown":
+		ext, pattern = ".md", "*.md"
+	case "json":
+		ext, pattern = ".json", "*.json"
+	default:
+		return "", &chat.UserError{Kind: chat.KindInvalidInput, Message: "Export as markdown or json."}
+	}
+	name := "QwenDesk-" + time.Now().Format("2006-01-02") + ext
+	if len(ids) == 1 {
+		if c, err := a.history.Conversation(a.root, ids[0]); err == nil && c.Title != "" {
+			name = safeFileName(c.Title) + ext
+		}
+	}
+	path, err := a.desktop.SaveFile("Export conversations", name, pattern)
+	if err != nil || path == "" {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if format == "json" {
+		err = a.history.ExportJSON(a.root, &buf, ids)
+	} else {
+		err = a.history.ExportMarkdown(a.root, &buf, ids)
+	}
+	if err != nil {
+		return "", a.storageError(err)
+	}
+	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+		return "", &chat.UserError{Kind: "export", Message: "The export could not be written: " + err.Error(), Err: err}
+	}
+	a.log.Info("exported", "format", format, "conversations", len(ids), "bytes", buf.Len())
+	return path, nil
+}
+
+// ImportResult says what an import added.
+type ImportResult struct {
+	Conversations int  `json:"conversations"`
+	Messages      int  `json:"messages"`
+	Renamed       int  `json:"renamed"`
+	Cancelled     bool `json:"cancelled"`
+}
+
+// ImportConversations reads a QwenDesk JSON export the user picks. A malformed file changes
+// nothing and the error says what is wrong with it.
+func (a *App) ImportConversations() (ImportResult, error) {
+	path, err := a.desktop.OpenFile("Import conversations", "*.json")
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if path == "" {
+		return ImportResult{Cancelled: true}, nil
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return ImportResult{}, &chat.UserError{Kind: "import", Message: "The file cannot be read: " + err.Error(), Err: err}
+	}
+	if info.Size() > maxImportBytes {
+		return ImportResult{}, &chat.UserError{Kind: "import", Message: fmt.Sprintf("The file is %d MiB; imports are limited to %d MiB.", info.Size()>>20, maxImportBytes>>20)}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ImportResult{}, &chat.UserError{Kind: "import", Message: "The file cannot be read: " + err.Error(), Err: err}
+	}
+	defer f.Close()
+	rep, err := a.history.ImportJSON(a.root, f)
+	if err != nil {
+		var ie *store.ImportError
+		if errors.As(err, &ie) {
+			return ImportResult{}, &chat.UserError{Kind: "import", Message: "This file cannot be imported: " + ie.Reason, Err: err}
+		}
+		return ImportResult{}, a.storageError(err)
+	}
+	a.log.Info("imported", "conversations", rep.Conversations, "messages", rep.Messages, "renamed", rep.Renamed)
+	a.chat.Changed("", "imported")
+	return ImportResult{Conversations: rep.Conversations, Messages: rep.Messages, Renamed: rep.Renamed}, nil
+}
+
+// RevealDataFolder opens the data folder in the system file manager.
+func (a *App) RevealDataFolder() error {
+	return a.desktop.Reveal(a.dataDir)
+}
+
+// ViewState is what was open when the app last ran.
+type ViewState struct {
+	ConversationID string  `json:"conversationId"`
+	ScrollTop      float64 `json:"scrollTop"`
+}
+
+// ViewState returns the conversation and scroll position to restore.
+func (a *App) ViewState() (ViewState, error) {
+	id, _, err := a.history.Setting(a.root, settingViewConv)
+	if err != nil {
+		return ViewState{}, a.storageError(err)
+	}
+	raw, _, _ := a.history.Setting(a.root, settingViewScroll)
+	top, _ := strconv.ParseFloat(raw, 64)
+	return ViewState{ConversationID: id, ScrollTop: top}, nil
+}
+
+// SaveViewState remembers the open conversation and its scroll position.
+func (a *App) SaveViewState(conversationID string, scrollTop float64) error {
+	if conversationID != "" {
+		if err := checkID(conversationID); err != nil {
+			return err
+		}
+	}
+	if scrollTop < 0 || scrollTop > 1e9 || scrollTop != scrollTop {
+		scrollTop = 0
+	}
+	if err := a.history.SetSetting(a.root, settingViewConv, conversationID); err != nil {
+		return a.storageError(err)
+	}
+	if err := a.history.SetSetting(a.root, settingViewScroll, strconv.FormatFloat(scrollTop, 'f', 0, 64)); err != nil {
+		return a.storageError(err)
+	}
+	return nil
+}
+
+// SetTitleOptions turns automatic titles on or off and picks their model.
+func (a *App) SetTitleOptions(enabled bool, model string) (chat.TitleOptions, error) {
+	model = strings.TrimSpace(model)
+	if model == "" {
+		model = defaultTitleModel
+	}
+	if err := validModelID(model); err != nil {
+		return chat.TitleOptions{}, err
+	}
+	if err := a.history.SetSetting(a.root, settingTitlesEnabled, strconv.FormatBool(enabled)); err != nil {
+		return chat.TitleOptions{}, a.storageError(err)
+	}
+	if err := a.history.SetSetting(a.root, settingTitlesModel, model); err != nil {
+		return chat.TitleOptions{}, a.storageError(err)
+	}
+	return a.titleOptions(), nil
+}
+
+// titleOptions reads the automatic-title options (on, qwen-flash, unless changed).
+func (a *App) titleOptions() chat.TitleOptions {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	opts := chat.TitleOptions{Enabled: true, Model: defaultTitleModel}
+	if v, ok, err := a.history.Setting(ctx, settingTitlesEnabled); err == nil && ok {
+		opts.Enabled = v == "true"
+	}
+	if v, ok, err := a.history.Setting(ctx, settingTitlesModel); err == nil && ok && v != "" {
+		opts.Model = v
+	}
+	return opts
+}
+
+func (a *App) storageError(err error) error {
+	a.log.Error("history store", "error", err.Error())
+	return &chat.UserError{Kind: chat.KindStorage, Message: "The history file could not be read or written: " + err.Error(), Err: err}
+}
+
+// safeFileName turns a title into a file name that every OS accepts.
+func safeFileName(title string) string {
+	name := strings.Map(func(r rune) rune {
+		if r < ' ' || strings.ContainsRune(`<>:"/\|?*`, r) {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(title))
+	if r := []rune(name); len(r) > 60 {
+		name = string(r[:60])
+	}
+	if name == "" || name == "." || name == ".." {
+		return "conversation"
+	}
+	return name
+}
+
+// writeFileAtomic writes data next to path and renames it into place, so a failed export
+// never leaves half a file where a good one was.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".qwendesk-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
