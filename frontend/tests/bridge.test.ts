@@ -19,6 +19,18 @@ vi.mock('../wailsjs/go/main/App', () => ({
   Conversation: vi.fn(async (id: string) => ({ id })),
   Send: vi.fn(async () => ({ requestId: 'r1' })),
   Stop: vi.fn(async () => {}),
+  ListConversations: vi.fn(async () => [{ id: 'c1' }]),
+  RenameConversation: vi.fn(async () => {}),
+  PinConversation: vi.fn(async () => {}),
+  DeleteConversation: vi.fn(async () => {}),
+  RestoreConversation: vi.fn(async () => {}),
+  Search: vi.fn(async () => [{ conversationId: 'c1', hits: [] }]),
+  ExportConversations: vi.fn(async () => '/tmp/x.md'),
+  ImportConversations: vi.fn(async () => ({ conversations: 1, messages: 2, renamed: 0, cancelled: false })),
+  RevealDataFolder: vi.fn(async () => {}),
+  ViewState: vi.fn(async () => ({ conversationId: 'c1', scrollTop: 5 })),
+  SaveViewState: vi.fn(async () => {}),
+  SetTitleOptions: vi.fn(async (enabled: boolean, model: string) => ({ enabled, model })),
 }));
 
 import * as App from '../wailsjs/go/main/App';
@@ -59,6 +71,18 @@ describe('bridge', () => {
     ['models', () => bridge.models(), App.Models, []],
     ['modelInfo', () => bridge.modelInfo(), App.ModelInfo, []],
     ['newConversation', () => bridge.newConversation(), App.NewConversation, []],
+    ['listConversations', () => bridge.listConversations(), App.ListConversations, []],
+    ['renameConversation', () => bridge.renameConversation('c1', '周报'), App.RenameConversation, ['c1', '周报']],
+    ['pinConversation', () => bridge.pinConversation('c1', true), App.PinConversation, ['c1', true]],
+    ['deleteConversation', () => bridge.deleteConversation('c1'), App.DeleteConversation, ['c1']],
+    ['restoreConversation', () => bridge.restoreConversation('c1'), App.RestoreConversation, ['c1']],
+    ['search', () => bridge.search('协程'), App.Search, ['协程']],
+    ['exportConversations', () => bridge.exportConversations([], 'json'), App.ExportConversations, [[], 'json']],
+    ['importConversations', () => bridge.importConversations(), App.ImportConversations, []],
+    ['revealDataFolder', () => bridge.revealDataFolder(), App.RevealDataFolder, []],
+    ['viewState', () => bridge.viewState(), App.ViewState, []],
+    ['saveViewState', () => bridge.saveViewState('c1', 120), App.SaveViewState, ['c1', 120]],
+    ['setTitleOptions', () => bridge.setTitleOptions(false, 'qwen-turbo'), App.SetTitleOptions, [false, 'qwen-turbo']],
   ] as const)('%s passes its arguments through and returns the result', async (_name, call, fn, args) => {
     const result = await call();
     expect(fn).toHaveBeenCalledWith(...args);

@@ -245,6 +245,7 @@ describe('chat store', () => {
       id: 'c1',
       title: '',
       model: 'qwen-plus',
+      pinned: false,
       messages: [
         { id: 'a1', role: 'assistant', content: 'A B C', reasoning: '', status: 'complete', finishReason: 'stop', model: 'qwen-plus', createdAt: '' },
       ],
@@ -277,5 +278,45 @@ describe('chat store', () => {
     expect(listenerCount(EV_DELTA)).toBe(1);
     chat.dispose();
     for (const n of [EV_DELTA, EV_DONE, EV_ERROR, EV_RETRY]) expect(listenerCount(n)).toBe(0);
+  });
+
+  it('switching away while a reply streams keeps its text out of the other conversation', async () => {
+    const { chat, emit, api } = setup();
+    await sendHello(chat);
+    emit(EV_DELTA, delta(1, 'Hel'));
+    api.conversation.mockResolvedValueOnce({ id: 'c2', title: 'Other', model: 'qwen-plus', pinned: false, messages: [] });
+    expect(await chat.open('c2')).toBe(true);
+    emit(EV_DELTA, delta(2, 'lo'));
+    expect(chat.conversation?.id).toBe('c2');
+    expect(chat.messages).toEqual([]);
+    expect(chat.busy).toBe(true);
+    emit(EV_DONE, { ...base, seq: 3, status: 'complete', finishReason: 'stop' });
+    expect(chat.busy).toBe(false);
+    expect(chat.messages).toEqual([]);
+  });
+
+  it('coming back to a conversation whose reply finished elsewhere shows Go’s stored text', async () => {
+    const { chat, emit, api } = setup();
+    await sendHello(chat);
+    emit(EV_DELTA, delta(1, 'Hel'));
+    api.conversation.mockResolvedValueOnce({ id: 'c2', title: '', model: 'qwen-plus', pinned: false, messages: [] });
+    await chat.open('c2');
+    const stored = {
+      id: 'c1',
+      title: '',
+      model: 'qwen-plus',
+      pinned: false,
+      messages: [
+        { id: 'u1', role: 'user' as const, content: 'Hello', reasoning: '', status: 'complete' as const, finishReason: '', model: '', createdAt: '' },
+        { id: 'a1', role: 'assistant' as const, content: 'Hello there', reasoning: '', status: 'complete' as const, finishReason: 'stop', model: 'qwen-plus', createdAt: '' },
+      ],
+    };
+    api.conversation.mockResolvedValue(stored);
+    await chat.open('c1');
+    emit(EV_DELTA, delta(2, 'lo there'));
+    emit(EV_DONE, { ...base, seq: 3, status: 'complete', finishReason: 'stop' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(assistant(chat).content).toBe('Hello there');
+    expect(assistant(chat).status).toBe('complete');
   });
 });

@@ -1,8 +1,8 @@
 // A recording fake of the bridge, at the edge the stores talk to.
 import { vi } from 'vitest';
 import type { Backend } from '../src/lib/bridge';
-import type { ChatEventName, EventPayloads } from '../src/lib/events';
-import type { AppStatus, Conversation, KeyStatus, Turn } from '../src/lib/types';
+import type { EventName, EventPayloads } from '../src/lib/events';
+import type { AppStatus, Conversation, ConversationSummary, ImportResult, KeyStatus, SearchGroup, Turn, ViewState } from '../src/lib/types';
 
 export function keyStatus(over: Partial<KeyStatus> = {}): KeyStatus {
   return {
@@ -29,11 +29,26 @@ export function appStatus(over: Partial<AppStatus> = {}): AppStatus {
     dataDir: '/tmp/qwendesk',
     version: 'test',
     problems: [],
+    titles: { enabled: true, model: 'qwen-flash' },
     ...over,
   };
 }
 
-export const conv: Conversation = { id: 'c1', title: '', model: 'qwen-plus', messages: [] };
+export const conv: Conversation = { id: 'c1', title: '', model: 'qwen-plus', pinned: false, messages: [] };
+
+export function summary(id: string, over: Partial<ConversationSummary> = {}): ConversationSummary {
+  return {
+    id,
+    title: `Chat ${id}`,
+    model: 'qwen-plus',
+    pinned: false,
+    titleAuto: true,
+    createdAt: '2025-06-01T08:00:00Z',
+    updatedAt: '2025-06-01T08:00:00Z',
+    messageCount: 2,
+    ...over,
+  };
+}
 
 export function turn(n = 1): Turn {
   return { requestId: `r${n}`, conversationId: 'c1', userMessageId: `u${n}`, assistantMessageId: `a${n}` };
@@ -54,6 +69,18 @@ export function fakeBackend() {
     conversation: vi.fn(async (_id: string): Promise<Conversation> => ({ ...conv, messages: [] })),
     send: vi.fn(async () => turn(++turns)),
     stop: vi.fn(async () => {}),
+    listConversations: vi.fn(async (): Promise<ConversationSummary[]> => []),
+    renameConversation: vi.fn(async (_id: string, _title: string) => {}),
+    pinConversation: vi.fn(async (_id: string, _pinned: boolean) => {}),
+    deleteConversation: vi.fn(async (_id: string) => {}),
+    restoreConversation: vi.fn(async (_id: string) => {}),
+    search: vi.fn(async (_q: string): Promise<SearchGroup[]> => []),
+    exportConversations: vi.fn(async (_ids: string[], _format: string) => '/home/me/QwenDesk export.md'),
+    importConversations: vi.fn(async (): Promise<ImportResult> => ({ conversations: 0, messages: 0, renamed: 0, cancelled: true })),
+    revealDataFolder: vi.fn(async () => {}),
+    viewState: vi.fn(async (): Promise<ViewState> => ({ conversationId: '', scrollTop: 0 })),
+    saveViewState: vi.fn(async (_id: string, _top: number) => {}),
+    setTitleOptions: vi.fn(async (enabled: boolean, model: string) => ({ enabled, model })),
     onEvent: vi.fn((name: string, handler: (p: never) => void) => {
       const set = listeners.get(name) ?? new Set();
       const h = handler as (p: unknown) => void;
@@ -63,7 +90,7 @@ export function fakeBackend() {
     }),
     openExternal: vi.fn(),
   };
-  function emit<K extends ChatEventName>(name: K, payload: EventPayloads[K]) {
+  function emit<K extends EventName>(name: K, payload: EventPayloads[K]) {
     for (const h of listeners.get(name) ?? []) h(payload);
   }
   function listenerCount(name: string) {

@@ -147,6 +147,8 @@ describe('app', () => {
         App: {
           Status: async () => status,
           Models: async () => ({ models: ['qwen-plus'], live: true, problem: '' }),
+          ListConversations: async () => [],
+          ViewState: async () => ({ conversationId: '', scrollTop: 0 }),
         },
       },
     };

@@ -1,7 +1,7 @@
 // Dev-only stand-in for the Go side, so the UI can be run in a plain browser:
-// `npm run dev`, then open /?mock=chat (also: setup, env, nokeychain, error, stream, demo, settings, picker).
+// `npm run dev`, then open /?mock=chat (also: setup, env, nokeychain, error, stream, demo, settings, picker, history, search, menu, data).
 // main.ts only imports it when import.meta.env.DEV, so it never reaches the production bundle.
-import type { AppStatus, Conversation, KeyStatus } from '../lib/types';
+import type { AppStatus, Conversation, KeyStatus, Message, SearchGroup, SearchPart } from '../lib/types';
 
 type Handler = (...data: unknown[]) => void;
 
@@ -13,6 +13,53 @@ const regions = [
 ];
 
 
+const H = 3600_000;
+const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+const msg = (id: string, role: 'user' | 'assistant', content: string, status: Message['status'] = 'complete'): Message => ({
+  id,
+  role,
+  content,
+  reasoning: '',
+  status,
+  finishReason: role === 'assistant' && status === 'complete' ? 'stop' : '',
+  model: role === 'assistant' ? 'qwen-plus' : '',
+  createdAt: '',
+});
+
+interface Stored extends Conversation {
+  updatedAt: string;
+  createdAt: string;
+  deleted?: boolean;
+}
+
+/** A few conversations for the sidebar and search (only with ?mock=chat, history, search). */
+function sampleConversations(): Stored[] {
+  const long = Array.from({ length: 8 }, (_, i) => [
+    msg(`g${i}u`, 'user', i === 5 ? 'How do goroutines and channels fit together? 协程和通道怎么配合？' : `Question ${i + 1} about Go concurrency.`),
+    msg(`g${i}a`, 'assistant', `Answer ${i + 1}. A goroutine is a lightweight thread managed by the Go runtime. Channels let goroutines pass values safely.\n\nThis paragraph makes the message long enough to scroll.`),
+  ]).flat();
+  return [
+    { id: 'p1', title: '周末杭州行程', model: 'qwen-plus', pinned: true, createdAt: ago(300 * H), updatedAt: ago(200 * H), messages: [msg('p1u', 'user', '规划一次轻松的杭州三日游'), msg('p1a', 'assistant', '第一天：西湖、断桥、雷峰塔。第二天：灵隐寺和龙井村喝茶。第三天：西溪湿地。')] },
+    { id: 'c-go', title: 'Go concurrency basics', model: 'qwen-plus', pinned: false, createdAt: ago(2 * H), updatedAt: ago(0.2 * H), messages: long },
+    { id: 'c-mail', title: 'Polite email to move a meeting', model: 'qwen-plus', pinned: false, createdAt: ago(3 * H), updatedAt: ago(3 * H), messages: [msg('m1u', 'user', 'Write a polite email asking to move a meeting to next week'), msg('m1a', 'assistant', 'Subject: Request to reschedule our meeting\n\nHi Anna, would it be possible to move our meeting to next week?', 'incomplete')] },
+    { id: 'c-q', title: '量子纠缠的通俗解释', model: 'qwen-max', pinned: false, createdAt: ago(27 * H), updatedAt: ago(26 * H), messages: [msg('q1u', 'user', '用通俗的语言解释量子纠缠'), msg('q1a', 'assistant', '想象一对魔法骰子：无论相隔多远，掷出的点数总是相关的。')] },
+    { id: 'c-empty', title: '', model: 'qwen-plus', pinned: false, createdAt: ago(50 * H), updatedAt: ago(50 * H), messages: [msg('e1u', 'user', 'hi')] },
+    { id: 'c-long', title: 'A conversation with a very long title that has to be truncated with an ellipsis', model: 'qwen-plus', pinned: false, createdAt: ago(80 * H), updatedAt: ago(80 * H), messages: [msg('l1u', 'user', 'Long?'), msg('l1a', 'assistant', 'Yes.')] },
+    { id: 'c-old', title: 'Translate a proverb', model: 'qwen-plus', pinned: false, createdAt: ago(40 * 24 * H), updatedAt: ago(40 * 24 * H), messages: [msg('o1u', 'user', 'Translate “The early bird catches the worm” into Chinese'), msg('o1a', 'assistant', '早起的鸟儿有虫吃。')] },
+  ];
+}
+
+function parts(text: string, q: string): SearchPart[] | null {
+  const i = text.toLowerCase().indexOf(q.toLowerCase());
+  if (i < 0) return null;
+  const from = Math.max(0, i - 30);
+  const to = Math.min(text.length, i + q.length + 60);
+  return [
+    { text: (from > 0 ? '…' : '') + text.slice(from, i), match: false },
+    { text: text.slice(i, i + q.length), match: true },
+    { text: text.slice(i + q.length, to) + (to < text.length ? '…' : ''), match: false },
+  ].filter((p) => p.text);
+}
 
 export function installMock(scenario: string): void {
   const listeners = new Map<string, Set<Handler>>();
@@ -36,8 +83,18 @@ export function installMock(scenario: string): void {
     dataDir: '~/.config/QwenDesk',
     version: 'dev',
     problems: [],
+    titles: { enabled: true, model: 'qwen-flash' },
   };
-  const conv: Conversation = { id: 'c1', title: '', model: 'qwen-plus', messages: [] };
+  const withHistory = ['chat', 'history', 'search', 'data', 'menu', 'delete'].includes(scenario);
+  const store: Stored[] = withHistory ? sampleConversations() : [];
+  const find = (id: string) => store.find((c) => c.id === id && !c.deleted);
+  const touch = (id: string) => {
+    const c = store.find((x) => x.id === id);
+    if (c) c.updatedAt = new Date().toISOString();
+  };
+  const changed = (conversationId: string, reason: string) =>
+    setTimeout(() => emit('conversations:changed', { conversationId, reason }), 30);
+  let nextId = 0;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const timers = new Map<string, number>();
   const stoppers = new Map<string, () => void>();
@@ -65,13 +122,90 @@ export function installMock(scenario: string): void {
         Models: async () => ({ models: ['qwen3-max', 'qwen-max', 'qwen-plus', 'qwen-flash', 'qwen-turbo', 'qwq-plus', 'qwen3-coder-plus'], live: true, problem: '' }),
         SetModel: async (m: string) => (status.model = m),
         ModelInfo: async () => ({ model: status.model, baseURL: status.endpoint.baseURL, region: status.endpoint.region }),
-        NewConversation: async () => conv,
-        Conversation: async () => conv,
+        NewConversation: async () => {
+          const now = new Date().toISOString();
+          const c: Stored = { id: `new-${++nextId}`, title: '', model: status.model, pinned: false, createdAt: now, updatedAt: now, messages: [] };
+          store.push(c);
+          changed(c.id, 'created');
+          return { ...c, messages: [] };
+        },
+        Conversation: async (id: string) => {
+          await sleep(80);
+          const c = find(id);
+          if (!c) throw { kind: 'not_found', message: `conversation ${id} not found` };
+          return { ...c, messages: c.messages.map((m) => ({ ...m })) };
+        },
+        ListConversations: async () =>
+          store
+            .filter((c) => !c.deleted && (c.messages.length > 0 || c.title))
+            .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt.localeCompare(a.updatedAt))
+            .map((c) => ({ id: c.id, title: c.title, model: c.model, pinned: c.pinned, titleAuto: true, createdAt: c.createdAt, updatedAt: c.updatedAt, messageCount: c.messages.length })),
+        RenameConversation: async (id: string, title: string) => {
+          const c = find(id);
+          if (c) c.title = title;
+          changed(id, 'title');
+        },
+        PinConversation: async (id: string, pinned: boolean) => {
+          const c = find(id);
+          if (c) c.pinned = pinned;
+          changed(id, 'updated');
+        },
+        DeleteConversation: async (id: string) => {
+          const c = find(id);
+          if (c) c.deleted = true;
+          changed(id, 'deleted');
+        },
+        RestoreConversation: async (id: string) => {
+          const c = store.find((x) => x.id === id);
+          if (c) c.deleted = false;
+          changed(id, 'restored');
+        },
+        Search: async (q: string): Promise<SearchGroup[]> => {
+          await sleep(60);
+          const groups: SearchGroup[] = [];
+          for (const c of store) {
+            if (c.deleted) continue;
+            const titleMatch = parts(c.title, q);
+            const hits = c.messages
+              .map((m) => ({ m, p: parts(m.content, q) }))
+              .filter((x) => x.p)
+              .slice(0, 3)
+              .map(({ m, p }) => ({ conversationId: c.id, messageId: m.id, role: m.role, snippet: p!, createdAt: m.createdAt }));
+            if (titleMatch || hits.length) groups.push({ conversationId: c.id, title: c.title, updatedAt: c.updatedAt, titleMatch, hits });
+          }
+          return groups;
+        },
+        ExportConversations: async (ids: string[], format: string) => {
+          await sleep(300);
+          const name = ids.length === 1 ? find(ids[0])?.title || 'conversation' : 'QwenDesk export';
+          return `/home/me/Documents/${name}.${format === 'json' ? 'json' : 'md'}`;
+        },
+        ImportConversations: async () => {
+          await sleep(300);
+          if (scenario === 'data') throw { kind: 'import', message: 'line 3: this is not a QwenDesk export (missing "format": "qwendesk")' };
+          return { conversations: 3, messages: 42, renamed: 0, cancelled: false };
+        },
+        RevealDataFolder: async () => {},
+        ViewState: async () => {
+          // ?open=<id> picks the conversation to restore (c-go, c-mail, c-q, p1…).
+          const wanted = new URLSearchParams(location.search).get('open');
+          if (wanted !== null) return { conversationId: wanted, scrollTop: 100000 };
+          const saved = localStorage.getItem('qd-mock-view');
+          return saved ? JSON.parse(saved) : { conversationId: scenario === 'chat' ? 'c-go' : '', scrollTop: 100000 };
+        },
+        SaveViewState: async (conversationId: string, scrollTop: number) => {
+          localStorage.setItem('qd-mock-view', JSON.stringify({ conversationId, scrollTop }));
+        },
+        SetTitleOptions: async (enabled: boolean, model: string) => (status.titles = { enabled, model }),
         Send: async (conversationId: string, text: string) => {
           await sleep(150);
           if (scenario === 'error') throw 'network: dial tcp: lookup dashscope.aliyuncs.com: no such host';
           const i = ++n;
           const t = { requestId: `r${i}`, conversationId, userMessageId: `u-${i}`, assistantMessageId: `a-${i}` };
+          const stored = find(conversationId);
+          const answer = msg(t.assistantMessageId, 'assistant', '', 'streaming');
+          stored?.messages.push(msg(t.userMessageId, 'user', text), answer);
+          touch(conversationId);
           const reply = `You said: “${text}”.\n\nThis is a mock reply streamed in small pieces so the caret, auto-scroll and Stop can be tried without DashScope. 这是一段模拟回复，用来检查中文排版是否正常。`;
           let seq = 0;
           let pos = 0;
@@ -83,6 +217,12 @@ export function installMock(scenario: string): void {
               return;
             }
             if (pos >= reply.length) {
+              answer.content = reply;
+              answer.status = 'complete';
+              if (stored && !stored.title) {
+                stored.title = text.slice(0, 40);
+                changed(conversationId, 'title');
+              }
               emit('chat:done', { ...base, seq: ++seq, status: 'complete', finishReason: 'stop', usage: { prompt_tokens: 20, completion_tokens: 60, total_tokens: 80 } });
               timers.delete(t.requestId);
               return;
@@ -96,6 +236,8 @@ export function installMock(scenario: string): void {
           stoppers.set(t.requestId, () => {
             clearTimeout(timers.get(t.requestId));
             timers.delete(t.requestId);
+            answer.content = reply.slice(0, pos);
+            answer.status = 'stopped';
             emit('chat:done', { ...base, seq: ++seq, status: 'stopped', finishReason: '' });
           });
           return t;
@@ -114,6 +256,47 @@ export function installMock(scenario: string): void {
       ta.dispatchEvent(new Event('input', { bubbles: true }));
       setTimeout(() => document.querySelector<HTMLButtonElement>('[data-testid="send"]')?.click(), 50);
     }, 300);
+  }
+
+  if (scenario === 'search') {
+    // Open the palette and type a query, like a user pressing Ctrl+K.
+    setTimeout(() => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true }));
+      setTimeout(() => {
+        const input = document.querySelector<HTMLInputElement>('[data-testid="search-input"]');
+        if (!input) return;
+        input.value = new URLSearchParams(location.search).get('q') ?? 'goroutine';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        // &pick=N: move down N times and press Enter (jumps to the message and highlights it).
+        const pick = new URLSearchParams(location.search).get('pick');
+        if (pick !== null)
+          setTimeout(() => {
+            for (let i = 0; i < Number(pick); i++) input.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+            input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+          }, 400);
+      }, 100);
+    }, 400);
+  }
+
+  if (scenario === 'menu') {
+    setTimeout(() => document.querySelector<HTMLButtonElement>('.current [data-testid="conversation-menu"]')?.click(), 500);
+  }
+
+  if (scenario === 'delete') {
+    setTimeout(() => {
+      document.querySelector<HTMLButtonElement>('.current [data-testid="conversation-menu"]')?.click();
+      setTimeout(() => document.querySelector<HTMLButtonElement>('[data-action="delete"]')?.click(), 100);
+    }, 500);
+  }
+
+  if (scenario === 'data') {
+    setTimeout(() => {
+      document.querySelector<HTMLButtonElement>('[data-testid="open-settings"]')?.click();
+      setTimeout(() => {
+        document.querySelector<HTMLButtonElement>('[data-testid="import"]')?.click();
+        setTimeout(() => document.querySelector('[data-testid="settings-data"]')?.scrollIntoView({ block: 'end' }), 500);
+      }, 200);
+    }, 400);
   }
 
   if (scenario === 'settings' || scenario === 'picker') {

@@ -7,12 +7,18 @@ import type { EventPayloads } from './events';
 import type {
   AppStatus,
   Conversation,
+  ConversationSummary,
   Endpoint,
+  ExportFormat,
+  ImportResult,
   KeyStatus,
   KeyTest,
   ModelInfo,
   ModelList,
+  SearchGroup,
+  TitleOptions,
   Turn,
+  ViewState,
 } from './types';
 
 function as<T>(p: Promise<unknown>): Promise<T> {
@@ -36,6 +42,26 @@ export const conversation = (id: string): Promise<Conversation> => as(App.Conver
 export const send = (conversationId: string, text: string): Promise<Turn> =>
   as(App.Send(conversationId, text));
 export const stop = (requestId: string): Promise<void> => as(App.Stop(requestId));
+
+/** Pinned first, then newest first. */
+export const listConversations = (): Promise<ConversationSummary[]> => as(App.ListConversations());
+export const renameConversation = (id: string, title: string): Promise<void> => as(App.RenameConversation(id, title));
+export const pinConversation = (id: string, pinned: boolean): Promise<void> => as(App.PinConversation(id, pinned));
+/** Soft delete: RestoreConversation undoes it until the app restarts. */
+export const deleteConversation = (id: string): Promise<void> => as(App.DeleteConversation(id));
+export const restoreConversation = (id: string): Promise<void> => as(App.RestoreConversation(id));
+export const search = (query: string): Promise<SearchGroup[]> => as(App.Search(query));
+/** `ids` empty exports everything. Resolves with the saved path, or '' when the user cancelled the dialog. */
+export const exportConversations = (ids: string[], format: ExportFormat): Promise<string> =>
+  as(App.ExportConversations(ids, format));
+/** Go shows the file dialog; rejects (kind `import`) when the file is not a valid export. */
+export const importConversations = (): Promise<ImportResult> => as(App.ImportConversations());
+export const revealDataFolder = (): Promise<void> => as(App.RevealDataFolder());
+export const viewState = (): Promise<ViewState> => as(App.ViewState());
+export const saveViewState = (conversationId: string, scrollTop: number): Promise<void> =>
+  as(App.SaveViewState(conversationId, scrollTop));
+export const setTitleOptions = (enabled: boolean, model: string): Promise<TitleOptions> =>
+  as(App.SetTitleOptions(enabled, model));
 
 /**
  * Subscribes to one event and returns the function that removes exactly this listener.
@@ -72,6 +98,18 @@ export interface Backend {
   conversation: typeof conversation;
   send: typeof send;
   stop: typeof stop;
+  listConversations: typeof listConversations;
+  renameConversation: typeof renameConversation;
+  pinConversation: typeof pinConversation;
+  deleteConversation: typeof deleteConversation;
+  restoreConversation: typeof restoreConversation;
+  search: typeof search;
+  exportConversations: typeof exportConversations;
+  importConversations: typeof importConversations;
+  revealDataFolder: typeof revealDataFolder;
+  viewState: typeof viewState;
+  saveViewState: typeof saveViewState;
+  setTitleOptions: typeof setTitleOptions;
   onEvent: typeof onEvent;
   openExternal: typeof openExternal;
 }
@@ -88,6 +126,18 @@ export const backend: Backend = {
   conversation,
   send,
   stop,
+  listConversations,
+  renameConversation,
+  pinConversation,
+  deleteConversation,
+  restoreConversation,
+  search,
+  exportConversations,
+  importConversations,
+  revealDataFolder,
+  viewState,
+  saveViewState,
+  setTitleOptions,
   onEvent,
   openExternal,
 };

@@ -35,7 +35,26 @@ export interface ChatOptions {
   model?: () => string;
   /** Runs `fn` soon, once; by default on the next animation frame. */
   schedule?: (fn: () => void) => void;
+  /** Called when the first send created the conversation. */
+  onCreated?: (c: Conversation) => void;
+  /** Called when a reply ended (complete, stopped, error), so the sidebar can refresh. */
+  onTurnEnd?: (conversationId: string) => void;
+  /** How long a message opened from search stays highlighted. */
+  highlightMs?: number;
 }
+
+/** Where the message list should scroll once the opened conversation has rendered. */
+export interface ScrollRequest {
+  /** Restore this scroll offset (a saved view state)… */
+  top?: number;
+  /** …or bring this message into view (a search hit). */
+  messageId?: string;
+}
+
+export interface OpenOptions extends ScrollRequest {}
+
+/** Conversations whose messages are kept for instant switching. */
+const CACHE_SIZE = 12;
 
 type Queued = { [K in ChatEventName]: { name: K; payload: EventPayloads[K] } }[ChatEventName];
 
@@ -68,6 +87,10 @@ export class ChatStore {
   /** An error not attached to a message (Send or Stop failed). */
   notice = $state<TurnError | null>(null);
   loading = $state(false);
+  /** Consumed by the message list after it rendered the messages (see scrollDone). */
+  scrollRequest = $state<ScrollRequest | null>(null);
+  /** A message briefly highlighted after jumping to it from search. */
+  highlightId = $state('');
 
   readonly busy = $derived(this.sending || this.active !== null);
   readonly canSend = $derived(!this.busy && this.draft.trim() !== '');
@@ -85,11 +108,20 @@ export class ChatStore {
   private pending = new Map<string, { content: string; reasoning: string }>();
   private flushQueued = false;
   private unsubs: Array<() => void> = [];
+  /** Turns still streaming in a conversation that is no longer shown: their text arrives from Go's copy. */
+  private detached = new Set<string>();
+  private cache = new Map<string, { conversation: Conversation; messages: UIMessage[] }>();
+  private openSeq = 0;
+  private highlightTimer: ReturnType<typeof setTimeout> | undefined;
+  private hooks: Pick<ChatOptions, 'onCreated' | 'onTurnEnd'>;
+  private highlightMs: number;
 
   constructor(api: ChatBackend, opts: ChatOptions = {}) {
     this.api = api;
     this.modelOf = opts.model ?? (() => this.conversation?.model ?? '');
     this.schedule = opts.schedule ?? nextFrame;
+    this.hooks = { onCreated: opts.onCreated, onTurnEnd: opts.onTurnEnd };
+    this.highlightMs = opts.highlightMs ?? 2000;
   }
 
   /** Subscribes to the chat events; safe to call more than once. */
@@ -108,27 +140,102 @@ export class ChatStore {
     this.unsubs = [];
   }
 
-  /** Clears the view; the conversation itself is created on the first send. */
-  newChat(): void {
-    if (this.busy) return;
+  /** Clears the view; the conversation itself is created on the first send. Returns false while a send is being registered. */
+  newChat(): boolean {
+    if (this.sending) return false;
+    this.leave(null);
+    this.openSeq++;
     this.conversation = null;
     this.messages = [];
     this.notice = null;
+    this.loading = false;
+    this.scrollRequest = null;
+    return true;
   }
 
-  async open(id: string): Promise<void> {
-    if (this.busy) return;
+  /**
+   * Shows a conversation: its cached messages at once (if it was open recently), then Go's copy.
+   * A reply streaming elsewhere keeps streaming in Go; its conversation shows the stored text.
+   */
+  async open(id: string, opts: OpenOptions = {}): Promise<boolean> {
+    if (this.sending) return false;
+    if (this.conversation?.id === id && this.active?.conversationId === id && !this.detached.has(this.active.requestId)) {
+      // Its reply is streaming right here: the live text is newer than Go's copy.
+      if (opts.top !== undefined || opts.messageId) this.requestScroll(opts);
+      return true;
+    }
+    const seq = ++this.openSeq;
+    const wantScroll = opts.top !== undefined || !!opts.messageId;
+    let scrolled = false;
+    if (this.conversation?.id !== id) {
+      this.leave(id);
+      this.notice = null;
+      const cached = this.cache.get(id);
+      if (cached) {
+        this.conversation = cached.conversation;
+        this.messages = cached.messages.map((m) => ({ ...m }));
+      } else {
+        this.conversation = null;
+        this.messages = [];
+      }
+    }
+    this.scrollRequest = null;
+    if (this.messages.length && wantScroll && (!opts.messageId || this.messages.some((m) => m.id === opts.messageId))) {
+      this.requestScroll(opts);
+      scrolled = true;
+    }
     this.loading = true;
     try {
       const c = await this.api.conversation(id);
+      if (seq !== this.openSeq) return false;
       this.conversation = c;
       this.messages = c.messages.map((m) => ({ ...m }));
       this.notice = null;
+      if (wantScroll && !scrolled) this.requestScroll(opts);
+      this.remember();
+      return true;
     } catch (err) {
+      if (seq !== this.openSeq) return false;
       this.notice = toTurnError(err);
+      return false;
     } finally {
-      this.loading = false;
+      if (seq === this.openSeq) this.loading = false;
     }
+  }
+
+  /** The message list applied the scroll request. */
+  scrollDone(): void {
+    this.scrollRequest = null;
+  }
+
+  /** Drops a conversation from the cache (deleted); clears the view if it is open. */
+  forget(id: string): void {
+    this.cache.delete(id);
+    if (this.conversation?.id === id) this.newChat();
+  }
+
+  private requestScroll(opts: OpenOptions): void {
+    this.scrollRequest = opts.messageId ? { messageId: opts.messageId } : { top: opts.top };
+    if (opts.messageId) {
+      clearTimeout(this.highlightTimer);
+      this.highlightId = opts.messageId;
+      this.highlightTimer = setTimeout(() => (this.highlightId = ''), this.highlightMs);
+    }
+  }
+
+  /** Remembers the conversation being left and detaches its streaming turn. */
+  private leave(nextId: string | null): void {
+    this.flush();
+    if (this.active && this.active.conversationId !== nextId) this.detached.add(this.active.requestId);
+    this.remember();
+  }
+
+  private remember(): void {
+    const c = this.conversation;
+    if (!c) return;
+    this.cache.delete(c.id);
+    this.cache.set(c.id, { conversation: $state.snapshot(c) as Conversation, messages: $state.snapshot(this.messages) as UIMessage[] });
+    while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
   }
 
   /** Sends the draft. Returns false (and keeps the text in the composer) when it could not. */
@@ -156,7 +263,10 @@ export class ChatStore {
 
     let turn: Turn;
     try {
-      if (!this.conversation) this.conversation = await this.api.newConversation();
+      if (!this.conversation) {
+        this.conversation = await this.api.newConversation();
+        this.hooks.onCreated?.(this.conversation);
+      }
       turn = await this.api.send(this.conversation.id, text);
     } catch (err) {
       this.messages = this.messages.filter((m) => m.id !== tempId);
@@ -214,6 +324,11 @@ export class ChatStore {
       if (p.seq > last + 1) this.gaps.add(p.requestId);
     }
     this.lastSeq.set(p.requestId, p.seq);
+
+    if (this.detached.has(p.requestId)) {
+      if (q.name === EV_DONE || q.name === EV_ERROR) this.finishDetached(p);
+      return;
+    }
 
     switch (q.name) {
       case EV_DELTA:
@@ -285,6 +400,19 @@ export class ChatStore {
     this.lastSeq.delete(e.requestId);
     if (this.active?.requestId === e.requestId) this.active = null;
     if (this.gaps.delete(e.requestId)) void this.resync(e.conversationId, e.messageId);
+    this.hooks.onTurnEnd?.(e.conversationId);
+  }
+
+  /** A reply that ended while its conversation was not shown: show Go's copy if it is open again. */
+  private finishDetached(e: ChatEventBase): void {
+    this.detached.delete(e.requestId);
+    this.finished.add(e.requestId);
+    this.lastSeq.delete(e.requestId);
+    this.gaps.delete(e.requestId);
+    this.cache.delete(e.conversationId);
+    if (this.active?.requestId === e.requestId) this.active = null;
+    if (this.conversation?.id === e.conversationId) void this.open(e.conversationId);
+    this.hooks.onTurnEnd?.(e.conversationId);
   }
 
   /** Some events never arrived: take the stored text from Go, which has all of it. */

@@ -25,6 +25,7 @@ export const ERROR_KINDS = [
   'internal',
   'starting',
   'startup',
+  'import',
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];

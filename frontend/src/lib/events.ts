@@ -40,11 +40,21 @@ export interface RetryEvent extends ChatEventBase {
   kind: string;
 }
 
+/** The stored conversations changed (the sidebar refreshes its list). */
+export const EV_CONVERSATIONS_CHANGED = 'conversations:changed';
+
+export interface ConversationsChangedEvent {
+  conversationId: string;
+  reason: 'created' | 'updated' | 'title' | 'deleted' | 'restored' | 'imported';
+}
+
 export interface EventPayloads {
   [EV_DELTA]: DeltaEvent;
   [EV_DONE]: DoneEvent;
   [EV_ERROR]: ErrorEvent;
   [EV_RETRY]: RetryEvent;
+  [EV_CONVERSATIONS_CHANGED]: ConversationsChangedEvent;
 }
 
-export type ChatEventName = keyof EventPayloads;
+export type ChatEventName = (typeof CHAT_EVENTS)[number];
+export type EventName = keyof EventPayloads;

@@ -52,6 +52,45 @@ const en = {
   'top.newChat': 'New chat',
   'top.settings': 'Settings',
 
+  'sidebar.label': 'Conversations',
+  'sidebar.search': 'Search conversations ({keys})',
+  'sidebar.newChat': 'New chat ({keys})',
+  'sidebar.untitled': 'New chat',
+  'sidebar.empty': 'No conversations yet. Your chats are saved here.',
+  'sidebar.pinned': 'Pinned',
+  'sidebar.today': 'Today',
+  'sidebar.yesterday': 'Yesterday',
+  'sidebar.week': 'Previous 7 days',
+  'sidebar.older': 'Older',
+  'sidebar.more': 'More actions for “{title}”',
+  'sidebar.rename': 'Rename',
+  'sidebar.renameLabel': 'Conversation title',
+  'sidebar.pin': 'Pin',
+  'sidebar.unpin': 'Unpin',
+  'sidebar.delete': 'Delete',
+  'sidebar.exportMd': 'Export as Markdown',
+  'sidebar.exportJson': 'Export as JSON',
+  'sidebar.show': 'Show conversations',
+  'sidebar.hide': 'Hide conversations',
+
+  'time.now': 'just now',
+  'time.minutes': '{n} min ago',
+  'time.hours': '{n} h ago',
+  'time.days': '{n} d ago',
+
+  'toast.deleted': 'Conversation deleted',
+  'toast.undo': 'Undo',
+  'toast.saved': 'Saved to {path}',
+  'toast.imported': 'Imported {conversations} conversations ({messages} messages)',
+
+  'search.title': 'Search conversations',
+  'search.placeholder': 'Search all conversations…',
+  'search.empty': 'Type to search all conversations',
+  'search.none': 'No results for “{query}”',
+  'search.searching': 'Searching…',
+  'search.hint': '↑ ↓ to move · Enter to open · Esc to close',
+  'search.titleOnly': 'Title matches',
+
   'model.label': 'Model',
   'model.search': 'Search or type a model id',
   'model.use': 'Use “{model}”',
@@ -80,6 +119,7 @@ const en = {
   'msg.waiting': 'Waiting for the first words…',
   'msg.stopped': 'Stopped — partial answer kept',
   'msg.truncated': 'Connection ended early — partial answer kept',
+  'msg.incomplete': 'Interrupted — QwenDesk closed while this reply was streaming; the text received is kept',
   'msg.length': 'Cut off by max tokens',
   'msg.retrying': 'Retrying… (attempt {attempt})',
   'msg.usage': '{prompt} in · {completion} out · {total} tokens',
@@ -147,6 +187,8 @@ const en = {
   'error.hint.starting': 'Try again in a moment.',
   'error.title.startup': 'QwenDesk started with a problem',
   'error.hint.startup': 'Everything else works; the details are below.',
+  'error.title.import': 'This file can’t be imported',
+  'error.hint.import': 'Nothing was changed. Choose a JSON file exported by QwenDesk.',
 
   'settings.title': 'Settings',
   'settings.key': 'API key',
@@ -172,6 +214,20 @@ const en = {
   'settings.about': 'About',
   'settings.version': 'Version',
   'settings.dataDir': 'Data folder',
+  'settings.titles': 'Conversation titles',
+  'settings.autoTitles': 'Name conversations automatically',
+  'settings.titleModel': 'Title model',
+  'settings.titleModelHint': 'After the first exchange, a small, inexpensive model names the conversation.',
+  'settings.titlesSaved': 'Title settings saved.',
+  'settings.data': 'Data',
+  'settings.dataNote': 'Every conversation is kept in one file, history.db, in the data folder. Copy that file to back up.',
+  'settings.exportConversation': 'Export this conversation',
+  'settings.exportAll': 'Export all conversations',
+  'settings.markdown': 'Markdown',
+  'settings.json': 'JSON',
+  'settings.import': 'Import from JSON…',
+  'settings.reveal': 'Show data folder',
+  'settings.waitingDialog': 'Waiting for the file dialog…',
 };
 
 export type MessageKey = keyof typeof en;
@@ -227,6 +283,45 @@ const zh: Record<MessageKey, string> = {
   'top.newChat': '新对话',
   'top.settings': '设置',
 
+  'sidebar.label': '对话列表',
+  'sidebar.search': '搜索对话（{keys}）',
+  'sidebar.newChat': '新对话（{keys}）',
+  'sidebar.untitled': '新对话',
+  'sidebar.empty': '还没有对话。你的聊天记录会保存在这里。',
+  'sidebar.pinned': '已置顶',
+  'sidebar.today': '今天',
+  'sidebar.yesterday': '昨天',
+  'sidebar.week': '过去 7 天',
+  'sidebar.older': '更早',
+  'sidebar.more': '“{title}”的更多操作',
+  'sidebar.rename': '重命名',
+  'sidebar.renameLabel': '对话标题',
+  'sidebar.pin': '置顶',
+  'sidebar.unpin': '取消置顶',
+  'sidebar.delete': '删除',
+  'sidebar.exportMd': '导出为 Markdown',
+  'sidebar.exportJson': '导出为 JSON',
+  'sidebar.show': '显示对话列表',
+  'sidebar.hide': '隐藏对话列表',
+
+  'time.now': '刚刚',
+  'time.minutes': '{n} 分钟前',
+  'time.hours': '{n} 小时前',
+  'time.days': '{n} 天前',
+
+  'toast.deleted': '对话已删除',
+  'toast.undo': '撤销',
+  'toast.saved': '已保存到 {path}',
+  'toast.imported': '已导入 {conversations} 个对话（{messages} 条消息）',
+
+  'search.title': '搜索对话',
+  'search.placeholder': '搜索所有对话…',
+  'search.empty': '输入关键词，搜索所有对话',
+  'search.none': '没有与“{query}”相关的结果',
+  'search.searching': '正在搜索…',
+  'search.hint': '↑ ↓ 选择 · Enter 打开 · Esc 关闭',
+  'search.titleOnly': '标题匹配',
+
   'model.label': '模型',
   'model.search': '搜索或输入模型 ID',
   'model.use': '使用“{model}”',
@@ -255,6 +350,7 @@ const zh: Record<MessageKey, string> = {
   'msg.waiting': '正在等待回复…',
   'msg.stopped': '已停止——已保留部分回答',
   'msg.truncated': '连接提前结束——已保留部分回答',
+  'msg.incomplete': '已中断——QwenDesk 在回复生成期间关闭，已保留收到的文字',
   'msg.length': '已达到最大 token 数，回答被截断',
   'msg.retrying': '正在重试…（第 {attempt} 次）',
   'msg.usage': '输入 {prompt} · 输出 {completion} · 共 {total} tokens',
@@ -320,6 +416,8 @@ const zh: Record<MessageKey, string> = {
   'error.hint.starting': '请稍后再试。',
   'error.title.startup': 'QwenDesk 启动时遇到问题',
   'error.hint.startup': '其他功能均可正常使用，详情如下。',
+  'error.title.import': '无法导入此文件',
+  'error.hint.import': '未做任何更改。请选择由 QwenDesk 导出的 JSON 文件。',
 
   'settings.title': '设置',
   'settings.key': 'API Key',
@@ -345,6 +443,20 @@ const zh: Record<MessageKey, string> = {
   'settings.about': '关于',
   'settings.version': '版本',
   'settings.dataDir': '数据文件夹',
+  'settings.titles': '对话标题',
+  'settings.autoTitles': '自动为对话命名',
+  'settings.titleModel': '命名所用模型',
+  'settings.titleModelHint': '第一轮对话结束后，由一个小巧、低价的模型为对话起标题。',
+  'settings.titlesSaved': '标题设置已保存。',
+  'settings.data': '数据',
+  'settings.dataNote': '所有对话都保存在数据文件夹里的 history.db 文件中。复制该文件即可备份。',
+  'settings.exportConversation': '导出当前对话',
+  'settings.exportAll': '导出全部对话',
+  'settings.markdown': 'Markdown',
+  'settings.json': 'JSON',
+  'settings.import': '从 JSON 导入…',
+  'settings.reveal': '打开数据文件夹',
+  'settings.waitingDialog': '正在等待文件对话框…',
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };
@@ -383,3 +495,27 @@ export function errorText(kind: string, l: Lang = lang): { title: string; hint: 
 export function num(n: number): string {
   return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US').format(n);
 }
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago", then a short date. */
+export function relativeTime(iso: string, now: number, l: Lang = lang): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const mins = Math.floor((now - t) / 60000);
+  if (mins < 1) return translate(l, 'time.now');
+  if (mins < 60) return translate(l, 'time.minutes', { n: mins });
+  const hours = Math.floor(mins / 60);
+  if (hours < 24) return translate(l, 'time.hours', { n: hours });
+  const days = Math.floor(hours / 24);
+  if (days < 7) return translate(l, 'time.days', { n: days });
+  const d = new Date(t);
+  const sameYear = d.getFullYear() === new Date(now).getFullYear();
+  return new Intl.DateTimeFormat(l === 'zh' ? 'zh-CN' : 'en-US', {
+    month: 'short',
+    day: 'numeric',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  }).format(d);
+}
+
+/** The modifier key shortcuts use: ⌘ on macOS, Ctrl elsewhere. */
+export const modKey: string =
+  typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent) ? '⌘' : 'Ctrl+';

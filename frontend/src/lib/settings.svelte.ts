@@ -1,14 +1,17 @@
 // The settings store: key status, endpoint, model and the model list, and the actions that change them.
 import type { Backend } from './bridge';
 import { toTurnError } from './errors';
-import type { AppStatus, KeyTest, ModelList, TurnError } from './types';
+import type { AppStatus, KeyTest, ModelList, TitleOptions, TurnError } from './types';
 
 export type SettingsBackend = Pick<
   Backend,
   'status' | 'saveKey' | 'testKey' | 'deleteKey' | 'setEndpoint' | 'models' | 'setModel'
-> & { openExternal?: (url: string) => void };
+> & { openExternal?: (url: string) => void; setTitleOptions?: Backend['setTitleOptions'] };
 
-export type Busy = '' | 'save' | 'test' | 'delete' | 'endpoint' | 'model';
+export type Busy = '' | 'save' | 'test' | 'delete' | 'endpoint' | 'model' | 'titles';
+
+/** What automatic titles use until Go says otherwise. */
+export const DEFAULT_TITLES: TitleOptions = { enabled: true, model: 'qwen-flash' };
 
 export class SettingsStore {
   status = $state<AppStatus | null>(null);
@@ -23,6 +26,7 @@ export class SettingsStore {
 
   readonly hasKey = $derived(this.status?.key.hasKey ?? false);
   readonly model = $derived(this.status?.model ?? '');
+  readonly titles = $derived<TitleOptions>(this.status?.titles ?? DEFAULT_TITLES);
 
   private api: SettingsBackend;
 
@@ -95,6 +99,16 @@ export class SettingsStore {
     return this.run('model', async () => {
       const chosen = await this.api.setModel(m);
       if (this.status) this.status.model = chosen || m;
+    });
+  }
+
+  /** Turns automatic titles on or off and picks the model that writes them (empty: the default). */
+  async setTitleOptions(enabled: boolean, model: string): Promise<boolean> {
+    const m = model.trim() || DEFAULT_TITLES.model;
+    return this.run('titles', async () => {
+      if (!this.api.setTitleOptions) return;
+      const chosen = await this.api.setTitleOptions(enabled, m);
+      if (this.status) this.status.titles = chosen ?? { enabled, model: m };
     });
   }
 

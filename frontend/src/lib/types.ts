@@ -34,6 +34,13 @@ export interface AppStatus {
   version: string;
   /** Start-up problems the app worked around (a damaged settings file, an ignored DASHSCOPE_BASE_URL). */
   problems: string[];
+  /** Automatic conversation titles. */
+  titles: TitleOptions;
+}
+
+export interface TitleOptions {
+  enabled: boolean;
+  model: string;
 }
 
 export interface KeyTest {
@@ -69,7 +76,8 @@ export interface TurnError {
   requestIdFromServer: string;
 }
 
-export type MessageStatus = 'complete' | 'streaming' | 'stopped' | 'error' | 'truncated';
+/** `incomplete`: the app closed (or crashed) while the reply was streaming; the text received is kept. */
+export type MessageStatus = 'complete' | 'streaming' | 'stopped' | 'error' | 'truncated' | 'incomplete';
 
 export type Role = 'user' | 'assistant';
 
@@ -90,7 +98,57 @@ export interface Conversation {
   id: string;
   title: string;
   model: string;
+  pinned: boolean;
   messages: Message[];
+}
+
+/** One row of the sidebar, as ListConversations returns it (pinned first, then newest first). */
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  model: string;
+  pinned: boolean;
+  titleAuto: boolean;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+}
+
+/** A piece of a search snippet; `match` pieces are highlighted. */
+export interface SearchPart {
+  text: string;
+  match: boolean;
+}
+
+export interface SearchHit {
+  conversationId: string;
+  messageId: string;
+  role: string;
+  snippet: SearchPart[];
+  createdAt: string;
+}
+
+export interface SearchGroup {
+  conversationId: string;
+  title: string;
+  updatedAt: string;
+  titleMatch: SearchPart[] | null;
+  hits: SearchHit[];
+}
+
+export type ExportFormat = 'markdown' | 'json';
+
+export interface ImportResult {
+  conversations: number;
+  messages: number;
+  renamed: number;
+  cancelled: boolean;
+}
+
+/** What was open when the app last closed. */
+export interface ViewState {
+  conversationId: string;
+  scrollTop: number;
 }
 
 export interface Turn {

@@ -68,6 +68,7 @@ export namespace chat {
 	    id: string;
 	    title: string;
 	    model: string;
+	    pinned: boolean;
 	    messages: Message[];
 	
 	    static createFrom(source: any = {}) {
@@ -79,6 +80,7 @@ export namespace chat {
 	        this.id = source["id"];
 	        this.title = source["title"];
 	        this.model = source["model"];
+	        this.pinned = source["pinned"];
 	        this.messages = this.convertValues(source["messages"], Message);
 	    }
 	
@@ -100,7 +102,47 @@ export namespace chat {
 		    return a;
 		}
 	}
+	export class ConversationSummary {
+	    id: string;
+	    title: string;
+	    model: string;
+	    pinned: boolean;
+	    titleAuto: boolean;
+	    createdAt: string;
+	    updatedAt: string;
+	    messageCount: number;
 	
+	    static createFrom(source: any = {}) {
+	        return new ConversationSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.model = source["model"];
+	        this.pinned = source["pinned"];
+	        this.titleAuto = source["titleAuto"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	        this.messageCount = source["messageCount"];
+	    }
+	}
+	
+	export class TitleOptions {
+	    enabled: boolean;
+	    model: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TitleOptions(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.model = source["model"];
+	    }
+	}
 	export class Turn {
 	    requestId: string;
 	    conversationId: string;
@@ -148,6 +190,7 @@ export namespace main {
 	    dataDir: string;
 	    version: string;
 	    problems: string[];
+	    titles: chat.TitleOptions;
 	
 	    static createFrom(source: any = {}) {
 	        return new AppStatus(source);
@@ -162,6 +205,7 @@ export namespace main {
 	        this.dataDir = source["dataDir"];
 	        this.version = source["version"];
 	        this.problems = source["problems"];
+	        this.titles = this.convertValues(source["titles"], chat.TitleOptions);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -183,6 +227,24 @@ export namespace main {
 		}
 	}
 	
+	export class ImportResult {
+	    conversations: number;
+	    messages: number;
+	    renamed: number;
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversations = source["conversations"];
+	        this.messages = source["messages"];
+	        this.renamed = source["renamed"];
+	        this.cancelled = source["cancelled"];
+	    }
+	}
 	export class KeyTest {
 	    ok: boolean;
 	    kind: string;
@@ -231,6 +293,112 @@ export namespace main {
 	        this.models = source["models"];
 	        this.live = source["live"];
 	        this.problem = source["problem"];
+	    }
+	}
+	export class SearchHit {
+	    conversationId: string;
+	    messageId: string;
+	    role: string;
+	    snippet: SearchPart[];
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchHit(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversationId = source["conversationId"];
+	        this.messageId = source["messageId"];
+	        this.role = source["role"];
+	        this.snippet = this.convertValues(source["snippet"], SearchPart);
+	        this.createdAt = source["createdAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SearchPart {
+	    text: string;
+	    match: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchPart(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.match = source["match"];
+	    }
+	}
+	export class SearchGroup {
+	    conversationId: string;
+	    title: string;
+	    updatedAt: string;
+	    titleMatch: SearchPart[];
+	    hits: SearchHit[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchGroup(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversationId = source["conversationId"];
+	        this.title = source["title"];
+	        this.updatedAt = source["updatedAt"];
+	        this.titleMatch = this.convertValues(source["titleMatch"], SearchPart);
+	        this.hits = this.convertValues(source["hits"], SearchHit);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class ViewState {
+	    conversationId: string;
+	    scrollTop: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ViewState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversationId = source["conversationId"];
+	        this.scrollTop = source["scrollTop"];
 	    }
 	}
 

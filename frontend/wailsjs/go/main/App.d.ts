@@ -6,7 +6,15 @@ import {main} from '../models';
 
 export function Conversation(arg1:string):Promise<chat.Conversation>;
 
+export function DeleteConversation(arg1:string):Promise<void>;
+
 export function DeleteKey():Promise<secrets.Status>;
+
+export function ExportConversations(arg1:Array<string>,arg2:string):Promise<string>;
+
+export function ImportConversations():Promise<main.ImportResult>;
+
+export function ListConversations():Promise<Array<chat.ConversationSummary>>;
 
 export function ModelInfo():Promise<main.ModelInfo>;
 
@@ -14,7 +22,19 @@ export function Models():Promise<main.ModelList>;
 
 export function NewConversation():Promise<chat.Conversation>;
 
+export function PinConversation(arg1:string,arg2:boolean):Promise<void>;
+
+export function RenameConversation(arg1:string,arg2:string):Promise<void>;
+
+export function RestoreConversation(arg1:string):Promise<void>;
+
+export function RevealDataFolder():Promise<void>;
+
 export function SaveKey(arg1:string):Promise<secrets.Status>;
+
+export function SaveViewState(arg1:string,arg2:number):Promise<void>;
+
+export function Search(arg1:string):Promise<Array<main.SearchGroup>>;
 
 export function Send(arg1:string,arg2:string):Promise<chat.Turn>;
 
@@ -22,8 +42,12 @@ export function SetEndpoint(arg1:string,arg2:string):Promise<main.Endpoint>;
 
 export function SetModel(arg1:string):Promise<string>;
 
+export function SetTitleOptions(arg1:boolean,arg2:string):Promise<chat.TitleOptions>;
+
 export function Status():Promise<main.AppStatus>;
 
 export function Stop(arg1:string):Promise<void>;
 
 export function TestKey(arg1:string):Promise<main.KeyTest>;
+
+export function ViewState():Promise<main.ViewState>;

@@ -6,8 +6,24 @@ export function Conversation(arg1) {
   return window['go']['main']['App']['Conversation'](arg1);
 }
 
+export function DeleteConversation(arg1) {
+  return window['go']['main']['App']['DeleteConversation'](arg1);
+}
+
 export function DeleteKey() {
   return window['go']['main']['App']['DeleteKey']();
+}
+
+export function ExportConversations(arg1, arg2) {
+  return window['go']['main']['App']['ExportConversations'](arg1, arg2);
+}
+
+export function ImportConversations() {
+  return window['go']['main']['App']['ImportConversations']();
+}
+
+export function ListConversations() {
+  return window['go']['main']['App']['ListConversations']();
 }
 
 export function ModelInfo() {
@@ -22,8 +38,32 @@ export function NewConversation() {
   return window['go']['main']['App']['NewConversation']();
 }
 
+export function PinConversation(arg1, arg2) {
+  return window['go']['main']['App']['PinConversation'](arg1, arg2);
+}
+
+export function RenameConversation(arg1, arg2) {
+  return window['go']['main']['App']['RenameConversation'](arg1, arg2);
+}
+
+export function RestoreConversation(arg1) {
+  return window['go']['main']['App']['RestoreConversation'](arg1);
+}
+
+export function RevealDataFolder() {
+  return window['go']['main']['App']['RevealDataFolder']();
+}
+
 export function SaveKey(arg1) {
   return window['go']['main']['App']['SaveKey'](arg1);
+}
+
+export function SaveViewState(arg1, arg2) {
+  return window['go']['main']['App']['SaveViewState'](arg1, arg2);
+}
+
+export function Search(arg1) {
+  return window['go']['main']['App']['Search'](arg1);
 }
 
 export function Send(arg1, arg2) {
@@ -38,6 +78,10 @@ export function SetModel(arg1) {
   return window['go']['main']['App']['SetModel'](arg1);
 }
 
+export function SetTitleOptions(arg1, arg2) {
+  return window['go']['main']['App']['SetTitleOptions'](arg1, arg2);
+}
+
 export function Status() {
   return window['go']['main']['App']['Status']();
 }
@@ -48,4 +92,8 @@ export function Stop(arg1) {
 
 export function TestKey(arg1) {
   return window['go']['main']['App']['TestKey'](arg1);
+}
+
+export function ViewState() {
+  return window['go']['main']['App']['ViewState']();
 }
