@@ -120,6 +120,9 @@ func (a *App) Search(query string) ([]SearchGroup, error) {
 		sg := SearchGroup{ConversationID: g.ConversationID, Title: g.Title, UpdatedAt: g.UpdatedAt,
 			TitleMatch: parts(g.TitleMatch), Hits: make([]SearchHit, 0, len(g.Hits))}
 		for _, h := range g.Hits {
+			if h.MessageID == "" {
+				continue // a title hit: the window shows it as TitleMatch
+			}
 			sg.Hits = append(sg.Hits, SearchHit{ConversationID: h.ConversationID, MessageID: h.MessageID,
 				Role: h.Role, Snippet: parts(h.Snippet), CreatedAt: h.CreatedAt})
 		}

@@ -404,8 +404,13 @@ func TestExportThenImportRestoresConversations(t *testing.T) {
 		t.Fatalf("imported %+v, want %+v (%v)", got, want, err)
 	}
 	hits, err := b.Search("素数")
-	if err != nil || len(hits) != 1 || hits[0].ConversationID != conv.ID {
+	if err != nil || len(hits) != 1 || hits[0].ConversationID != conv.ID || len(hits[0].Hits) == 0 {
 		t.Fatalf("search in the imported history: %+v %v", hits, err)
+	}
+	for _, h := range hits[0].Hits {
+		if h.MessageID == "" {
+			t.Fatal("a title match was listed as a message hit; the group's TitleMatch shows it")
+		}
 	}
 
 	// A malformed file changes nothing and says why.
