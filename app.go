@@ -375,14 +375,44 @@ const maxSendBytes = 4 * chat.MaxInputRunes
 // Send posts text to the conversation and starts streaming the reply. It returns once the
 // turn is registered; the reply arrives as chat:* events.
 func (a *App) Send(conversationID, text string) (chat.Turn, error) {
+	if err := checkText(text); err != nil {
+		return chat.Turn{}, err
+	}
+	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
+		return a.chat.Send(ctx, chat.SendInput{ConversationID: conversationID, Text: text, Model: model, RequestID: requestID}, onEnd)
+	})
+}
+
+// Regenerate answers a reply's question again; the old reply stays as an earlier version.
+func (a *App) Regenerate(conversationID, replyID string) (chat.Turn, error) {
+	if err := checkID(replyID); err != nil {
+		return chat.Turn{}, err
+	}
+	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
+		return a.chat.Regenerate(ctx, conversationID, replyID, requestID, model, onEnd)
+	})
+}
+
+// EditMessage sends a changed version of one of the user's messages as a new branch.
+func (a *App) EditMessage(conversationID, messageID, text string) (chat.Turn, error) {
+	if err := checkID(messageID); err != nil {
+		return chat.Turn{}, err
+	}
+	if err := checkText(text); err != nil {
+		return chat.Turn{}, err
+	}
+	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
+		return a.chat.Edit(ctx, conversationID, messageID, text, requestID, model, onEnd)
+	})
+}
+
+// startTurn registers a turn's cancel func under a fresh request id, then starts it.
+func (a *App) startTurn(conversationID string, start func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error)) (chat.Turn, error) {
 	if err := a.ready(); err != nil {
 		return chat.Turn{}, err
 	}
 	if err := checkID(conversationID); err != nil {
 		return chat.Turn{}, err
-	}
-	if len(text) > maxSendBytes {
-		return chat.Turn{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: fmt.Sprintf("The message is too long (the limit is %d characters).", chat.MaxInputRunes)}
 	}
 	a.mu.Lock()
 	model := a.current.Model
@@ -391,17 +421,54 @@ func (a *App) Send(conversationID, text string) (chat.Turn, error) {
 	requestID := chat.NewID("req")
 	ctx, cancel := context.WithCancel(a.root)
 	a.inflight.Add(requestID, cancel)
-	turn, err := a.chat.Send(ctx, chat.SendInput{ConversationID: conversationID, Text: text, Model: model, RequestID: requestID},
-		func() {
-			a.inflight.Done(requestID)
-			cancel()
-		})
+	turn, err := start(ctx, requestID, model, func() {
+		a.inflight.Done(requestID)
+		cancel()
+	})
 	if err != nil {
 		a.inflight.Done(requestID)
 		cancel()
 		return chat.Turn{}, err
 	}
 	return turn, nil
+}
+
+// checkText rejects absurd payloads before any work; chat applies the finer limits.
+func checkText(text string) error {
+	if len(text) > maxSendBytes {
+		return &chat.UserError{Kind: chat.KindInvalidInput, Message: fmt.Sprintf("The message is too long (the limit is %d characters).", chat.MaxInputRunes)}
+	}
+	return nil
+}
+
+// SelectVersion shows another version of a message and the newest continuation below it.
+func (a *App) SelectVersion(conversationID, messageID string) (chat.Conversation, error) {
+	if err := checkID(conversationID); err != nil {
+		return chat.Conversation{}, err
+	}
+	if err := checkID(messageID); err != nil {
+		return chat.Conversation{}, err
+	}
+	return a.chat.SelectVersion(a.root, conversationID, messageID)
+}
+
+// DeleteMessage removes a message (a question together with its replies).
+func (a *App) DeleteMessage(conversationID, messageID string) (chat.Conversation, error) {
+	if err := checkID(conversationID); err != nil {
+		return chat.Conversation{}, err
+	}
+	if err := checkID(messageID); err != nil {
+		return chat.Conversation{}, err
+	}
+	return a.chat.DeleteMessage(a.root, conversationID, messageID)
+}
+
+// UpdateConversationSettings changes a conversation's model, system prompt and parameters.
+func (a *App) UpdateConversationSettings(conversationID string, settings chat.ConversationSettings) (chat.ConversationSettings, error) {
+	if err := checkID(conversationID); err != nil {
+		return chat.ConversationSettings{}, err
+	}
+	return a.chat.UpdateSettings(a.root, conversationID, settings)
 }
 
 // Stop ends a streaming reply; the text received so far is kept.

@@ -231,6 +231,17 @@ func TestBoundMethodsRejectBadArguments(t *testing.T) {
 		{"search too long", call(func() error { _, err := a.Search(strings.Repeat("搜", 500)); return err }), "invalid_input"},
 		{"view state with a malformed id", a.SaveViewState("<x>", 10), "not_found"},
 		{"title model with spaces", call(func() error { _, err := a.SetTitleOptions(true, "qwen flash"); return err }), "invalid_input"},
+		{"regenerate a malformed id", call(func() error { _, err := a.Regenerate(conv.ID, "x y"); return err }), "not_found"},
+		{"regenerate a made-up reply", call(func() error { _, err := a.Regenerate(conv.ID, "msg_00"); return err }), "not_found"},
+		{"edit to nothing", call(func() error { _, err := a.EditMessage(conv.ID, "msg_00", "  "); return err }), "invalid_input"},
+		{"edit a made-up message", call(func() error { _, err := a.EditMessage(conv.ID, "msg_00", "new text"); return err }), "not_found"},
+		{"select a made-up version", call(func() error { _, err := a.SelectVersion(conv.ID, "msg_00"); return err }), "not_found"},
+		{"delete a made-up message", call(func() error { _, err := a.DeleteMessage(conv.ID, "msg_00"); return err }), "not_found"},
+		{"temperature out of range", call(func() error {
+			t := 3.0
+			_, err := a.UpdateConversationSettings(conv.ID, chat.ConversationSettings{Model: "qwen-plus", Temperature: &t})
+			return err
+		}), "invalid_input"},
 		{"send to a malformed id", call(func() error { _, err := a.Send("../../etc", "hi"); return err }), "not_found"},
 		{"send empty", call(func() error { _, err := a.Send(conv.ID, "   "); return err }), "invalid_input"},
 		{"send huge", call(func() error { _, err := a.Send(conv.ID, strings.Repeat("a", maxSendBytes+1)); return err }), "invalid_input"},

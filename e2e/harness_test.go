@@ -48,6 +48,8 @@ func launch(t *testing.T, dataDir string, env ...string) *app {
 	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// Its own process group: only the signals this test sends reach it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
@@ -188,6 +190,9 @@ func screenshot(t *testing.T, name string) string {
 	dir := os.Getenv("QWENDESK_E2E_ARTIFACTS")
 	if dir == "" {
 		dir = t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	path := filepath.Join(dir, name+".png")
 	if out, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {

@@ -24,7 +24,7 @@ func (s *Service) NewConversation(ctx context.Context, model string) (Conversati
 	return Conversation{ID: c.ID, Model: c.Model, Messages: []Message{}}, nil
 }
 
-// Conversation returns a conversation with its messages.
+// Conversation returns a conversation with the messages of the branch on screen.
 func (s *Service) Conversation(ctx context.Context, id string) (Conversation, error) {
 	c, err := s.store.Conversation(ctx, id)
 	if err != nil {
@@ -34,11 +34,96 @@ func (s *Service) Conversation(ctx context.Context, id string) (Conversation, er
 	if err != nil {
 		return Conversation{}, s.storeError(err)
 	}
-	out := Conversation{ID: c.ID, Title: c.Title, Model: c.Model, Pinned: c.Pinned, Messages: make([]Message, 0, len(msgs))}
-	for _, m := range msgs {
-		out.Messages = append(out.Messages, messageView(m))
+	t := newTree(msgs)
+	path := t.active(c.ActiveLeaf)
+	out := Conversation{ID: c.ID, Title: c.Title, Model: c.Model, Pinned: c.Pinned, Settings: settingsView(c),
+		Messages: make([]Message, 0, len(path))}
+	for _, m := range path {
+		v := messageView(m)
+		v.Versions = t.versionsOf(m)
+		out.Messages = append(out.Messages, v)
 	}
 	return out, nil
+}
+
+// SelectVersion shows another version of a message (a regenerated reply, an edited
+// question) and the newest continuation below it.
+func (s *Service) SelectVersion(ctx context.Context, convID, messageID string) (Conversation, error) {
+	if s.busy(convID) {
+		return Conversation{}, ErrBusy
+	}
+	c, err := s.store.Conversation(ctx, convID)
+	if err != nil {
+		return Conversation{}, s.storeError(err)
+	}
+	msgs, err := s.store.Messages(ctx, convID)
+	if err != nil {
+		return Conversation{}, s.storeError(err)
+	}
+	t := newTree(msgs)
+	if _, ok := t.byID[messageID]; !ok {
+		return Conversation{}, userErrorf(KindNotFound, "That message no longer exists.")
+	}
+	c.ActiveLeaf = t.deepestNewest(messageID)
+	if err := s.store.UpdateConversation(ctx, c); err != nil {
+		return Conversation{}, s.storeError(err)
+	}
+	return s.Conversation(ctx, convID)
+}
+
+// DeleteMessage removes a message. Removing a question removes its replies too (they answer
+// nothing any more); later messages move up to the deleted one's parent. This is how a
+// message blocked by content inspection stops poisoning every later turn.
+func (s *Service) DeleteMessage(ctx context.Context, convID, messageID string) (Conversation, error) {
+	if s.busy(convID) {
+		return Conversation{}, ErrBusy
+	}
+	c, err := s.store.Conversation(ctx, convID)
+	if err != nil {
+		return Conversation{}, s.storeError(err)
+	}
+	msgs, err := s.store.Messages(ctx, convID)
+	if err != nil {
+		return Conversation{}, s.storeError(err)
+	}
+	t := newTree(msgs)
+	m, ok := t.byID[messageID]
+	if !ok {
+		return Conversation{}, userErrorf(KindNotFound, "That message no longer exists.")
+	}
+	doomed := []string{m.ID}
+	if m.Role == RoleUser {
+		for _, kid := range t.children[m.ID] {
+			if kid.Role == RoleAssistant {
+				doomed = append(doomed, kid.ID)
+			}
+		}
+	}
+	onScreen := map[string]bool{}
+	for _, p := range t.active(c.ActiveLeaf) {
+		onScreen[p.ID] = true
+	}
+	// Delete replies before their question so their children re-link to the question's parent.
+	for i := len(doomed) - 1; i >= 0; i-- {
+		if err := s.store.DeleteMessage(ctx, doomed[i]); err != nil {
+			return Conversation{}, s.storeError(err)
+		}
+	}
+	if onScreen[m.ID] {
+		msgs, err := s.store.Messages(ctx, convID)
+		if err != nil {
+			return Conversation{}, s.storeError(err)
+		}
+		c.ActiveLeaf = ""
+		if m.ParentID != "" {
+			c.ActiveLeaf = newTree(msgs).deepestNewest(m.ParentID)
+		}
+		if err := s.store.UpdateConversation(ctx, c); err != nil {
+			return Conversation{}, s.storeError(err)
+		}
+	}
+	s.changed(convID, "updated")
+	return s.Conversation(ctx, convID)
 }
 
 // ListConversations returns the sidebar rows: pinned first, then most recent.
@@ -100,6 +185,70 @@ func (s *Service) Restore(ctx context.Context, id string) error {
 	}
 	s.changed(id, "restored")
 	return nil
+}
+
+// ConversationSettings are the per-conversation choices sent with every turn. Nil numbers
+// and switches mean "the model's default".
+type ConversationSettings struct {
+	Model          string   `json:"model"`
+	SystemPrompt   string   `json:"systemPrompt"`
+	Temperature    *float64 `json:"temperature"`
+	TopP           *float64 `json:"topP"`
+	MaxTokens      *int     `json:"maxTokens"`
+	EnableThinking *bool    `json:"enableThinking"`
+	ThinkingBudget *int     `json:"thinkingBudget"`
+	EnableSearch   *bool    `json:"enableSearch"`
+}
+
+// Limits on conversation settings, from DashScope's documented ranges and generous bounds.
+const (
+	MaxSystemPromptRunes = 20_000
+	MaxOutputTokens      = 131_072
+)
+
+// UpdateSettings changes a conversation's model, system prompt and parameters; the next
+// turn uses them.
+func (s *Service) UpdateSettings(ctx context.Context, id string, set ConversationSettings) (ConversationSettings, error) {
+	if err := checkSettings(&set); err != nil {
+		return ConversationSettings{}, err
+	}
+	c, err := s.store.Conversation(ctx, id)
+	if err != nil {
+		return ConversationSettings{}, s.storeError(err)
+	}
+	c.Model, c.SystemPrompt = set.Model, set.SystemPrompt
+	c.Params = store.Params{Temperature: set.Temperature, TopP: set.TopP, MaxTokens: set.MaxTokens,
+		EnableThinking: set.EnableThinking, ThinkingBudget: set.ThinkingBudget, EnableSearch: set.EnableSearch}
+	if err := s.store.UpdateConversation(ctx, c); err != nil {
+		return ConversationSettings{}, s.storeError(err)
+	}
+	return settingsView(c), nil
+}
+
+func checkSettings(set *ConversationSettings) error {
+	set.Model = strings.TrimSpace(set.Model)
+	set.SystemPrompt = strings.TrimSpace(set.SystemPrompt)
+	switch {
+	case set.Model == "" || len(set.Model) > 128 || strings.ContainsFunc(set.Model, func(r rune) bool { return r <= ' ' || r > '~' }):
+		return userErrorf(KindInvalidInput, "A model id is one word, like qwen-plus.")
+	case utf8.RuneCountInString(set.SystemPrompt) > MaxSystemPromptRunes:
+		return userErrorf(KindInvalidInput, "The system prompt can be at most %d characters.", MaxSystemPromptRunes)
+	case set.Temperature != nil && !(*set.Temperature >= 0 && *set.Temperature < 2):
+		return userErrorf(KindInvalidInput, "Temperature must be at least 0 and below 2.")
+	case set.TopP != nil && !(*set.TopP > 0 && *set.TopP <= 1):
+		return userErrorf(KindInvalidInput, "Top-p must be above 0 and at most 1.")
+	case set.MaxTokens != nil && (*set.MaxTokens < 1 || *set.MaxTokens > MaxOutputTokens):
+		return userErrorf(KindInvalidInput, "Max tokens must be between 1 and %d.", MaxOutputTokens)
+	case set.ThinkingBudget != nil && (*set.ThinkingBudget < 1 || *set.ThinkingBudget > MaxOutputTokens):
+		return userErrorf(KindInvalidInput, "The thinking budget must be between 1 and %d tokens.", MaxOutputTokens)
+	}
+	return nil
+}
+
+func settingsView(c store.Conversation) ConversationSettings {
+	p := c.Params
+	return ConversationSettings{Model: c.Model, SystemPrompt: c.SystemPrompt, Temperature: p.Temperature, TopP: p.TopP,
+		MaxTokens: p.MaxTokens, EnableThinking: p.EnableThinking, ThinkingBudget: p.ThinkingBudget, EnableSearch: p.EnableSearch}
 }
 
 func messageView(m store.Message) Message {

@@ -44,17 +44,19 @@ type Message struct {
 	FinishReason string      `json:"finishReason"`
 	Usage        *qwen.Usage `json:"usage,omitempty"`
 	Error        *TurnError  `json:"error,omitempty"`
+	Versions     *Versions   `json:"versions,omitempty"`
 	Model        string      `json:"model"`
 	CreatedAt    time.Time   `json:"createdAt" ts_type:"string"`
 }
 
 // Conversation is a titled list of messages.
 type Conversation struct {
-	ID       string    `json:"id"`
-	Title    string    `json:"title"`
-	Model    string    `json:"model"`
-	Pinned   bool      `json:"pinned"`
-	Messages []Message `json:"messages"`
+	ID       string               `json:"id"`
+	Title    string               `json:"title"`
+	Model    string               `json:"model"`
+	Pinned   bool                 `json:"pinned"`
+	Settings ConversationSettings `json:"settings"`
+	Messages []Message            `json:"messages"`
 }
 
 // ConversationSummary is one row of the sidebar.

@@ -107,62 +107,117 @@ func NewID(prefix string) string {
 type SendInput struct {
 	ConversationID string
 	Text           string
-	Model          string
+	Model          string // used when the conversation has no model of its own yet
 	RequestID      string // chosen by the caller so it can register the cancel func first
-	Params         Params
-}
-
-// Params are the optional generation parameters.
-type Params struct {
-	Temperature    *float64
-	TopP           *float64
-	MaxTokens      *int
-	EnableThinking *bool
 }
 
 // MaxInputRunes bounds one message: far above any real question, far below what would make
 // the request body or the webview choke.
 const MaxInputRunes = 200_000
 
-// Send stores the user's message, then starts streaming the reply on its own goroutine. It
-// returns as soon as the turn is registered. ctx governs the whole turn: cancelling it is
-// Stop. onEnd runs once when the turn has finished, whatever the outcome.
-func (s *Service) Send(ctx context.Context, in SendInput, onEnd func()) (Turn, error) {
-	text := strings.TrimSpace(in.Text)
+// checkText validates what the user typed and returns it trimmed.
+func checkText(text string) (string, error) {
+	text = strings.TrimSpace(text)
 	if text == "" {
-		return Turn{}, userErrorf(KindInvalidInput, "The message is empty.")
+		return "", userErrorf(KindInvalidInput, "The message is empty.")
 	}
 	if n := utf8.RuneCountInString(text); n > MaxInputRunes {
-		return Turn{}, userErrorf(KindInvalidInput, "The message is too long (%d characters; the limit is %d).", n, MaxInputRunes)
+		return "", userErrorf(KindInvalidInput, "The message is too long (%d characters; the limit is %d).", n, MaxInputRunes)
 	}
 	if !utf8.ValidString(text) {
-		return Turn{}, userErrorf(KindInvalidInput, "The message contains invalid characters.")
+		return "", userErrorf(KindInvalidInput, "The message contains invalid characters.")
 	}
-	if strings.TrimSpace(in.Model) == "" {
-		return Turn{}, userErrorf(KindInvalidInput, "Choose a model first.")
-	}
+	return text, nil
+}
 
-	// Claim the conversation before the (possibly slow) key lookup so two quick Sends cannot
-	// both pass.
-	if !s.claim(in.ConversationID) {
+// Send stores the user's message at the end of the branch on screen, then starts streaming
+// the reply on its own goroutine. It returns as soon as the turn is registered. ctx governs
+// the whole turn: cancelling it is Stop. onEnd runs once when the turn has finished,
+// whatever the outcome.
+func (s *Service) Send(ctx context.Context, in SendInput, onEnd func()) (Turn, error) {
+	text, err := checkText(in.Text)
+	if err != nil {
+		return Turn{}, err
+	}
+	return s.turn(ctx, in.ConversationID, in.RequestID, in.Model, onEnd, func(t tree, conv store.Conversation) ([]store.Message, *store.Message, error) {
+		path := t.active(conv.ActiveLeaf)
+		parent := ""
+		if n := len(path); n > 0 {
+			parent = path[n-1].ID
+		}
+		return path, &store.Message{ParentID: parent, Content: text}, nil
+	})
+}
+
+// Regenerate answers the question of an assistant message again. The new reply is a sibling
+// of the old one, which stays as an earlier version.
+func (s *Service) Regenerate(ctx context.Context, convID, replyID, requestID, model string, onEnd func()) (Turn, error) {
+	return s.turn(ctx, convID, requestID, model, onEnd, func(t tree, _ store.Conversation) ([]store.Message, *store.Message, error) {
+		reply, ok := t.byID[replyID]
+		if !ok || reply.Role != RoleAssistant {
+			return nil, nil, userErrorf(KindNotFound, "That reply no longer exists.")
+		}
+		question, ok := t.byID[reply.ParentID]
+		if !ok || question.Role != RoleUser {
+			return nil, nil, userErrorf(KindInvalidInput, "This reply has no question to answer again.")
+		}
+		return t.pathTo(question.ID), nil, nil
+	})
+}
+
+// Edit sends a changed version of one of the user's messages. It becomes a sibling of the
+// original (a new branch); the original and its replies stay as an earlier version.
+func (s *Service) Edit(ctx context.Context, convID, messageID, text, requestID, model string, onEnd func()) (Turn, error) {
+	text, err := checkText(text)
+	if err != nil {
+		return Turn{}, err
+	}
+	return s.turn(ctx, convID, requestID, model, onEnd, func(t tree, _ store.Conversation) ([]store.Message, *store.Message, error) {
+		orig, ok := t.byID[messageID]
+		if !ok || orig.Role != RoleUser {
+			return nil, nil, userErrorf(KindNotFound, "That message no longer exists.")
+		}
+		return t.pathTo(orig.ParentID), &store.Message{ParentID: orig.ParentID, Content: text}, nil
+	})
+}
+
+// planFunc picks, from the conversation's tree, the context a turn answers: the path up to
+// the question, and a new question to store first (nil when the path already ends with it).
+type planFunc func(t tree, conv store.Conversation) (path []store.Message, question *store.Message, err error)
+
+// turn claims the conversation (one turn at a time), plans, stores the question, and starts
+// the reply.
+func (s *Service) turn(ctx context.Context, convID, requestID, model string, onEnd func(), plan planFunc) (Turn, error) {
+	// Claim before the (possibly slow) key lookup so two quick calls cannot both pass.
+	if !s.claim(convID) {
 		return Turn{}, ErrBusy
 	}
-	turn, err := s.start(ctx, in, text, onEnd)
+	turn, err := s.start(ctx, convID, requestID, model, onEnd, plan)
 	if err != nil {
-		s.release(in.ConversationID)
+		s.release(convID)
 		return Turn{}, err
 	}
 	return turn, nil
 }
 
-func (s *Service) start(ctx context.Context, in SendInput, text string, onEnd func()) (Turn, error) {
-	conv, err := s.store.Conversation(ctx, in.ConversationID)
+func (s *Service) start(ctx context.Context, convID, requestID, model string, onEnd func(), plan planFunc) (Turn, error) {
+	conv, err := s.store.Conversation(ctx, convID)
 	if err != nil {
 		return Turn{}, s.storeError(err)
 	}
-	previous, err := s.store.Messages(ctx, in.ConversationID)
+	if conv.Model != "" {
+		model = conv.Model
+	}
+	if strings.TrimSpace(model) == "" {
+		return Turn{}, userErrorf(KindInvalidInput, "Choose a model first.")
+	}
+	msgs, err := s.store.Messages(ctx, convID)
 	if err != nil {
 		return Turn{}, s.storeError(err)
+	}
+	path, question, err := plan(newTree(msgs), conv)
+	if err != nil {
+		return Turn{}, err
 	}
 	key, err := s.cfg.Key(ctx)
 	if err != nil {
@@ -170,49 +225,53 @@ func (s *Service) start(ctx context.Context, in SendInput, text string, onEnd fu
 	}
 
 	now := time.Now()
-	parent := ""
-	if n := len(previous); n > 0 {
-		parent = previous[n-1].ID
-	}
-	user := store.Message{ID: NewID("msg"), ConversationID: conv.ID, ParentID: parent, Role: RoleUser,
-		Content: text, Status: string(StatusComplete), Model: in.Model, CreatedAt: now, UpdatedAt: now}
-	// The user's message is on disk before the request goes out: a crash from here on
-	// never loses what they typed.
-	if err := s.store.AddMessage(ctx, user); err != nil {
-		return Turn{}, s.storeError(err)
-	}
-	if conv.Title == "" || conv.Model != in.Model {
-		if conv.Title == "" {
-			conv.Title, conv.TitleAuto = provisionalTitle(text), true
+	if question != nil {
+		q := *question
+		q.ID, q.ConversationID, q.Role, q.Status, q.Model, q.CreatedAt, q.UpdatedAt =
+			NewID("msg"), conv.ID, RoleUser, string(StatusComplete), model, now, now
+		// The question is on disk before the request goes out: a crash from here on never
+		// loses what the user typed.
+		if err := s.store.AddMessage(ctx, q); err != nil {
+			return Turn{}, s.storeError(err)
 		}
-		conv.Model = in.Model
-		if err := s.store.UpdateConversation(ctx, conv); err != nil {
-			s.log.Warn("conversation not updated", "conversation", conv.ID, "error", err.Error())
-		}
+		path = append(path, q)
+	}
+	asked := path[len(path)-1]
+
+	reply := store.Message{ID: NewID("msg"), ConversationID: conv.ID, ParentID: asked.ID, Role: RoleAssistant,
+		Status: string(StatusStreaming), Model: model, CreatedAt: now, UpdatedAt: now}
+	if conv.Title == "" {
+		conv.Title, conv.TitleAuto = provisionalTitle(asked.Content), true
+	}
+	conv.Model, conv.ActiveLeaf = model, reply.ID
+	if err := s.store.UpdateConversation(ctx, conv); err != nil {
+		s.log.Warn("conversation not updated", "conversation", conv.ID, "error", err.Error())
 	}
 	s.changed(conv.ID, "updated")
 
+	p := conv.Params
 	t := &turn{
 		svc:        s,
 		key:        key,
 		onEnd:      onEnd,
 		started:    now,
-		firstReply: len(previous) == 0,
-		question:   text,
-		ids:        Turn{RequestID: in.RequestID, ConversationID: conv.ID, UserMessageID: user.ID, AssistantMessageID: NewID("msg")},
+		firstReply: question != nil && len(path) == 1,
+		question:   asked.Content,
+		reply:      reply,
+		ids:        Turn{RequestID: requestID, ConversationID: conv.ID, UserMessageID: asked.ID, AssistantMessageID: reply.ID},
 		req: qwen.Request{
-			Model:          in.Model,
-			Messages:       append(requestMessages(previous), qwen.Message{Role: RoleUser, Content: text}),
-			Temperature:    in.Params.Temperature,
-			TopP:           in.Params.TopP,
-			MaxTokens:      in.Params.MaxTokens,
-			EnableThinking: in.Params.EnableThinking,
+			Model:          model,
+			Messages:       requestMessages(conv.SystemPrompt, model, path),
+			Temperature:    p.Temperature,
+			TopP:           p.TopP,
+			MaxTokens:      p.MaxTokens,
+			EnableThinking: p.EnableThinking,
+			ThinkingBudget: p.ThinkingBudget,
+			EnableSearch:   p.EnableSearch,
 		},
 	}
-	t.reply = store.Message{ID: t.ids.AssistantMessageID, ConversationID: conv.ID, ParentID: user.ID,
-		Role: RoleAssistant, Status: string(StatusStreaming), Model: in.Model, CreatedAt: now, UpdatedAt: now}
-	s.log.Info("turn started", "request", in.RequestID, "conversation", conv.ID,
-		"model", in.Model, "messages", len(t.req.Messages), "input_chars", utf8.RuneCountInString(text))
+	s.log.Info("turn started", "request", requestID, "conversation", conv.ID,
+		"model", model, "messages", len(t.req.Messages), "input_chars", utf8.RuneCountInString(asked.Content))
 	s.running.Add(1)
 	go t.run(ctx)
 	return t.ids, nil
@@ -273,12 +332,16 @@ func (s *Service) storeError(err error) error {
 	return &UserError{Kind: KindStorage, Message: "The history file could not be read or written: " + err.Error(), Err: err}
 }
 
-// requestMessages turns the stored history into the request context: every user message and
-// every assistant message that has text. A failed reply with no text is left out so the
-// model does not see an empty turn.
-func requestMessages(msgs []store.Message) []qwen.Message {
-	out := make([]qwen.Message, 0, len(msgs)+1)
-	for _, m := range msgs {
+// requestMessages turns the branch on screen into the request context: the system prompt
+// (not for QwQ, which must not get one), every user message, and every assistant message
+// that has text. A failed reply with no text is left out so the model does not see an
+// empty turn.
+func requestMessages(systemPrompt, model string, path []store.Message) []qwen.Message {
+	out := make([]qwen.Message, 0, len(path)+1)
+	if sp := strings.TrimSpace(systemPrompt); sp != "" && !qwen.ModelRejectsSystemPrompt(model) {
+		out = append(out, qwen.Message{Role: "system", Content: sp})
+	}
+	for _, m := range path {
 		if m.Role != RoleUser && m.Role != RoleAssistant || m.Role == RoleAssistant && m.Content == "" {
 			continue
 		}

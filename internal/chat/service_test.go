@@ -443,6 +443,10 @@ func TestSendRejectsBadInputAndKeepsNothing(t *testing.T) {
 		Key:      func(context.Context) (string, error) { return "", noKey },
 		Emitter:  h.rec,
 	})
+	modelless, err := h.svc.NewConversation(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	keylessConv, err := keyless.NewConversation(context.Background(), "qwen-plus")
 	if err != nil {
 		t.Fatal(err)
@@ -457,7 +461,7 @@ func TestSendRejectsBadInputAndKeepsNothing(t *testing.T) {
 		{"whitespace", h.svc, SendInput{ConversationID: conv.ID, Text: " \n\t ", Model: "qwen-plus"}, KindInvalidInput},
 		{"too long", h.svc, SendInput{ConversationID: conv.ID, Text: strings.Repeat("字", MaxInputRunes+1), Model: "qwen-plus"}, KindInvalidInput},
 		{"invalid utf-8", h.svc, SendInput{ConversationID: conv.ID, Text: "ab\xffcd", Model: "qwen-plus"}, KindInvalidInput},
-		{"no model", h.svc, SendInput{ConversationID: conv.ID, Text: "hi", Model: " "}, KindInvalidInput},
+		{"no model anywhere", h.svc, SendInput{ConversationID: modelless.ID, Text: "hi", Model: " "}, KindInvalidInput},
 		{"unknown conversation", h.svc, SendInput{ConversationID: "conv_nope", Text: "hi", Model: "qwen-plus"}, KindNotFound},
 		{"no key", keyless, SendInput{ConversationID: keylessConv.ID, Text: "hi", Model: "qwen-plus"}, KindNoKey},
 	}

@@ -28,6 +28,7 @@ type turn struct {
 	firstReply bool   // the conversation's first exchange: name it afterwards
 	question   string // for the title
 
+	released     bool
 	seq          int
 	events       int
 	firstTokenAt time.Time
@@ -45,12 +46,7 @@ type outcome struct {
 
 func (t *turn) run(ctx context.Context) {
 	defer t.svc.running.Done()
-	defer func() {
-		t.svc.release(t.ids.ConversationID)
-		if t.onEnd != nil {
-			t.onEnd()
-		}
-	}()
+	defer t.release() // normally done already, just before the last event
 
 	t.req.OnRetry = func(attempt int, wait time.Duration, cause *qwen.APIError) {
 		kind := ""
@@ -221,10 +217,12 @@ func (t *turn) finish(out outcome) {
 	if te != nil {
 		attrs = append(attrs, "error_kind", te.Kind)
 		t.svc.log.Warn("turn finished", attrs...)
+		t.release()
 		t.emit(EventError, ErrorEvent{Header: t.next(), Status: status, Kind: te.Kind, Message: te.Message, RequestIDFromServer: te.RequestIDFromServer})
 		return
 	}
 	t.svc.log.Info("turn finished", attrs...)
+	t.release()
 	t.emit(EventDone, DoneEvent{Header: t.next(), Status: status, FinishReason: out.finishReason, Usage: out.usage})
 	if status == StatusComplete && t.firstReply {
 		t.svc.nameLater(t.ids.ConversationID, t.key, t.question, t.reply.Content)
@@ -242,6 +240,20 @@ func describe(err error) *TurnError {
 		return &TurnError{Kind: ue.Kind, Message: ue.Message}
 	}
 	return &TurnError{Kind: KindInternal, Message: err.Error()}
+}
+
+// release frees the conversation and the request's slot. It runs before the last event, so
+// whatever the window does on receiving it (regenerate, edit, send) finds the conversation
+// free.
+func (t *turn) release() {
+	if t.released {
+		return
+	}
+	t.released = true
+	t.svc.release(t.ids.ConversationID)
+	if t.onEnd != nil {
+		t.onEnd()
+	}
 }
 
 // emit sends one event of this turn.

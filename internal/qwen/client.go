@@ -144,6 +144,8 @@ type wireRequest struct {
 	TopP           *float64       `json:"top_p,omitempty"`
 	MaxTokens      *int           `json:"max_tokens,omitempty"`
 	EnableThinking *bool          `json:"enable_thinking,omitempty"`
+	ThinkingBudget *int           `json:"thinking_budget,omitempty"`
+	EnableSearch   *bool          `json:"enable_search,omitempty"`
 }
 
 type streamOptions struct {
@@ -180,6 +182,8 @@ func (c *Client) Stream(ctx context.Context, apiKey string, req Request) (*Strea
 		TopP:           req.TopP,
 		MaxTokens:      req.MaxTokens,
 		EnableThinking: req.EnableThinking,
+		ThinkingBudget: req.ThinkingBudget,
+		EnableSearch:   req.EnableSearch,
 	})
 	if err != nil {
 		return nil, &APIError{Kind: KindBadRequest, Message: "the request cannot be encoded", Err: err}

@@ -77,7 +77,7 @@ func okHandler(w http.ResponseWriter, _ *http.Request) {
 }
 
 func TestStreamRequestShape(t *testing.T) {
-	temp, topP, maxTok, think := 0.7, 0.9, 256, false
+	temp, topP, maxTok, think, on, budget := 0.7, 0.9, 256, false, true, 500
 	tests := []struct {
 		name string
 		req  Request
@@ -106,6 +106,19 @@ func TestStreamRequestShape(t *testing.T) {
 				"top_p":           0.9,
 				"max_tokens":      256.0,
 				"enable_thinking": false,
+			},
+		},
+		{
+			name: "Qwen extensions are top-level fields",
+			req:  Request{Model: "qwen-plus", Messages: testMessages, EnableThinking: &on, ThinkingBudget: &budget, EnableSearch: &on},
+			want: map[string]any{
+				"model":           "qwen-plus",
+				"messages":        []any{map[string]any{"role": "user", "content": "what is the capital of France?"}},
+				"stream":          true,
+				"stream_options":  map[string]any{"include_usage": true},
+				"enable_thinking": true,
+				"thinking_budget": 500.0,
+				"enable_search":   true,
 			},
 		},
 	}

@@ -67,6 +67,12 @@ func ModelThinkingOnly(model string) bool {
 	return strings.HasPrefix(m, "qwq") || strings.HasPrefix(m, "qvq") || strings.Contains(m, "-thinking")
 }
 
+// ModelRejectsSystemPrompt reports whether a system message must be left out: DashScope's
+// guidance for QwQ is not to send one.
+func ModelRejectsSystemPrompt(model string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(model)), "qwq")
+}
+
 // Models fetches the model ids the key can use (GET {base}/models, OpenAI list shape),
 // sorted and without duplicates. The endpoint is not in the official reference and may be
 // missing in some regions, so callers should fall back to FallbackModels on error. Failures

@@ -54,3 +54,11 @@ func TestModelTakesThinking(t *testing.T) {
 		}
 	}
 }
+
+func TestQwQGetsNoSystemPrompt(t *testing.T) {
+	for model, want := range map[string]bool{"qwq-plus": true, "QwQ-32B": true, "qwen-plus": false, "qwen3-max": false, "qvq-max": false} {
+		if got := ModelRejectsSystemPrompt(model); got != want {
+			t.Errorf("ModelRejectsSystemPrompt(%q) = %v, want %v", model, got, want)
+		}
+	}
+}

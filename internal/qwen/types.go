@@ -20,6 +20,8 @@ type Request struct {
 	TopP           *float64
 	MaxTokens      *int
 	EnableThinking *bool // sent only when non-nil
+	ThinkingBudget *int  // Qwen extension: caps reasoning tokens
+	EnableSearch   *bool // Qwen extension: let the model search the web
 
 	// OnRetry, when set, is called before each retry sleep so the caller can tell the user
 	// why nothing is happening yet ("rate limited, retrying in 2s"). attempt is the attempt

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-const conversationColumns = `id, title, model, system_prompt, params, pinned, title_auto, created_at, updated_at`
+const conversationColumns = `id, title, model, system_prompt, params, pinned, title_auto, active_leaf, created_at, updated_at`
 
 // rowScanner is *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(dest ...any) error }
@@ -19,7 +19,7 @@ func scanConversation(r rowScanner, extra ...any) (Conversation, error) {
 	var params string
 	var pinned, titleAuto int
 	var created, updated int64
-	dest := append([]any{&c.ID, &c.Title, &c.Model, &c.SystemPrompt, &params, &pinned, &titleAuto, &created, &updated}, extra...)
+	dest := append([]any{&c.ID, &c.Title, &c.Model, &c.SystemPrompt, &params, &pinned, &titleAuto, &c.ActiveLeaf, &created, &updated}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return c, err
 	}
@@ -42,9 +42,9 @@ type execer interface {
 }
 
 func insertConversation(ctx context.Context, db execer, c Conversation) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := db.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.Title, c.Model, c.SystemPrompt, marshalParams(c.Params), boolInt(c.Pinned), boolInt(c.TitleAuto),
-		toNanos(c.CreatedAt), toNanos(c.UpdatedAt))
+		c.ActiveLeaf, toNanos(c.CreatedAt), toNanos(c.UpdatedAt))
 	return err
 }
 
@@ -117,13 +117,16 @@ func (s *Store) ListConversations(ctx context.Context, limit, offset int) ([]Con
 	return out, nil
 }
 
-// UpdateConversation writes c's title, model, system prompt, params, pinned and TitleAuto.
+// UpdateConversation writes c's title, model, system prompt, params, pinned, TitleAuto and
+// ActiveLeaf.
 // It does not touch CreatedAt or UpdatedAt: editing settings should not reorder the sidebar.
 func (s *Store) UpdateConversation(ctx context.Context, c Conversation) error {
 	return s.updateLive(ctx, "update conversation", `
-		UPDATE conversations SET title = ?, model = ?, system_prompt = ?, params = ?, pinned = ?, title_auto = ?
+		UPDATE conversations SET title = ?, model = ?, system_prompt = ?, params = ?, pinned = ?, title_auto = ?,
+			active_leaf = ?
 		WHERE id = ? AND deleted_at IS NULL`,
-		c.Title, c.Model, c.SystemPrompt, marshalParams(c.Params), boolInt(c.Pinned), boolInt(c.TitleAuto), c.ID)
+		c.Title, c.Model, c.SystemPrompt, marshalParams(c.Params), boolInt(c.Pinned), boolInt(c.TitleAuto),
+		c.ActiveLeaf, c.ID)
 }
 
 // RenameConversation sets a title the user typed, so automatic titling leaves it alone.

@@ -36,6 +36,10 @@ func seedRich(t *testing.T, s *Store) {
 	if err := s.DeleteMessage(ctx, mid.ID); err != nil {
 		t.Fatal(err)
 	}
+	c1.ActiveLeaf = a.ID // an earlier branch is on screen
+	if err := s.UpdateConversation(ctx, c1); err != nil {
+		t.Fatal(err)
+	}
 
 	c2 := mustConv(t, s, Conversation{Title: "", CreatedAt: at.Add(time.Hour)})
 	mustMsg(t, s, Message{ConversationID: c2.ID, Role: RoleSystem, Content: "sys", CreatedAt: at.Add(time.Hour)})
@@ -170,6 +174,10 @@ func TestImportExistingIDsGetFreshOnes(t *testing.T) {
 			t.Fatalf("message %d parent moved", i)
 		}
 	}
+	copyConv, err := s.Conversation(ctx, copyID)
+	if err != nil || orig.ActiveLeaf == "" || copyPos[copyConv.ActiveLeaf] != pos[orig.ActiveLeaf] {
+		t.Fatalf("the branch on screen was not carried over: %q (original %q)", copyConv.ActiveLeaf, orig.ActiveLeaf)
+	}
 }
 
 func TestExportUnknownIDIsNotFound(t *testing.T) {
@@ -228,6 +236,8 @@ func TestImportRefusesMalformedFiles(t *testing.T) {
 		{"message in the wrong conversation", mutate(func(ex map[string]any) { msg(ex, 1, 1)["conversationId"] = conv(ex, 0)["id"] }),
 			"message 2 says it belongs to conversation"},
 		{"missing conversation id", mutate(func(ex map[string]any) { delete(conv(ex, 2), "id") }), `conversation 3 ("empty") has no id`},
+		{"branch on screen from another conversation", mutate(func(ex map[string]any) { conv(ex, 1)["activeLeaf"] = msg(ex, 0, 0)["id"] }),
+			`conversation 2 ("") shows message`},
 		{"missing message id", mutate(func(ex map[string]any) { msg(ex, 0, 0)["id"] = "" }), "message 1 has no id"},
 		{"parent in another conversation", mutate(func(ex map[string]any) { msg(ex, 1, 0)["parentId"] = msg(ex, 0, 0)["id"] }),
 			"which is not another message of the same conversation"},

@@ -79,6 +79,7 @@ func (s *Store) ImportJSON(ctx context.Context, r io.Reader) (ImportReport, erro
 			}
 			rep.Renamed++
 		}
+		c.ActiveLeaf = newID[c.ActiveLeaf]
 		if c.CreatedAt.IsZero() {
 			c.CreatedAt = now
 		}
@@ -261,6 +262,9 @@ func validateExport(ex Export) error {
 				return refuse("%s has a date outside the years 1678–2262", at)
 			}
 			msgSeen[m.ID] = at
+		}
+		if c.ActiveLeaf != "" && !ids[c.ActiveLeaf] {
+			return refuse("%s shows message %q, which is not one of its messages", where, c.ActiveLeaf)
 		}
 	}
 	return nil

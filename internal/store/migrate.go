@@ -27,6 +27,7 @@ type migration struct {
 //	{"message pins", `ALTER TABLE messages ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0`},
 var migrations = []migration{
 	{"initial schema", schemaV1},
+	{"active branch", `ALTER TABLE conversations ADD COLUMN active_leaf TEXT NOT NULL DEFAULT ''`},
 }
 
 const schemaV1 = `

@@ -96,23 +96,33 @@ func seedV1(t *testing.T, dir string) (Conversation, Message) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	c := mustConv(t, s, Conversation{Title: "before the upgrade"})
+	// v1's conversations table, written as v1 wrote it (the API now writes later columns).
+	c := Conversation{ID: NewID(), Title: "before the upgrade", Params: Params{}, TitleAuto: true}
+	now := toNanos(newClock().Now())
+	if _, err := s.db.Exec(`INSERT INTO conversations (id, title, model, system_prompt, params, pinned, title_auto, created_at, updated_at)
+		VALUES (?, ?, '', '', '{}', 0, 1, ?, ?)`, c.ID, c.Title, now, now); err != nil {
+		t.Fatal(err)
+	}
 	m := mustMsg(t, s, Message{ConversationID: c.ID, Content: "remember this"})
 	return c, m
 }
 
-func TestMigrateV1ToV2(t *testing.T) {
+// From v1 through every real step, plus a test-only next one.
+func TestMigrateFromV1(t *testing.T) {
 	dir := t.TempDir()
 	c, m := seedV1(t, dir)
 
-	steps := append(append([]migration{}, migrations[:1]...), testV2)
+	steps := append(append([]migration{}, migrations...), testV2)
 	s, rep, err := open(dir, Options{Now: newClock().Now}, steps)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if rep.FromVersion != 1 || rep.ToVersion != 2 || !strings.Contains(rep.Backup, ".bak-v1-") {
+	if rep.FromVersion != 1 || rep.ToVersion != len(steps) || !strings.Contains(rep.Backup, ".bak-v1-") {
 		t.Fatalf("report = %+v", rep)
+	}
+	if got, err := s.Conversation(ctx, c.ID); err != nil || got.ActiveLeaf != "" || !got.TitleAuto {
+		t.Fatalf("v2 (active branch) on a v1 conversation: %+v %v", got, err)
 	}
 	if got, err := s.Message(ctx, m.ID); err != nil || got.Content != m.Content {
 		t.Fatalf("message after migration: %+v %v", got, err)
@@ -123,7 +133,7 @@ func TestMigrateV1ToV2(t *testing.T) {
 	if n := queryInt(t, s.db, `SELECT flagged FROM messages WHERE id = ?`, m.ID); n != 1 {
 		t.Fatal("v2 step did not run")
 	}
-	if n := queryInt(t, s.db, `SELECT count(*) FROM schema_migrations`); n != 2 {
+	if n := queryInt(t, s.db, `SELECT count(*) FROM schema_migrations`); n != len(steps) {
 		t.Fatalf("schema_migrations rows = %d", n)
 	}
 	bak := rawDB(t, rep.Backup)

@@ -57,15 +57,19 @@ type Params struct {
 
 // Conversation is one chat thread. Times come back from the store in UTC.
 type Conversation struct {
-	ID           string    `json:"id"`
-	Title        string    `json:"title"`
-	Model        string    `json:"model"`
-	SystemPrompt string    `json:"systemPrompt"`
-	Params       Params    `json:"params"`
-	Pinned       bool      `json:"pinned"`
-	TitleAuto    bool      `json:"titleAuto"` // title was generated (or provisional) rather than typed by the user
-	CreatedAt    time.Time `json:"createdAt"`
-	UpdatedAt    time.Time `json:"updatedAt"`
+	ID           string `json:"id"`
+	Title        string `json:"title"`
+	Model        string `json:"model"`
+	SystemPrompt string `json:"systemPrompt"`
+	Params       Params `json:"params"`
+	Pinned       bool   `json:"pinned"`
+	TitleAuto    bool   `json:"titleAuto"` // title was generated (or provisional) rather than typed by the user
+	// ActiveLeaf is the last message of the branch on screen: regenerated replies and edited
+	// questions are siblings (same ParentID), and the path from the root to this message is
+	// the conversation as shown and as sent. "" means the newest message.
+	ActiveLeaf string    `json:"activeLeaf,omitempty"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
 }
 
 // ConversationSummary is a sidebar row.

@@ -1,5 +1,21 @@
 export namespace chat {
 	
+	export class Versions {
+	    index: number;
+	    count: number;
+	    ids: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Versions(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.index = source["index"];
+	        this.count = source["count"];
+	        this.ids = source["ids"];
+	    }
+	}
 	export class TurnError {
 	    kind: string;
 	    message: string;
@@ -25,6 +41,7 @@ export namespace chat {
 	    finishReason: string;
 	    usage?: qwen.Usage;
 	    error?: TurnError;
+	    versions?: Versions;
 	    model: string;
 	    createdAt: string;
 	
@@ -42,6 +59,7 @@ export namespace chat {
 	        this.finishReason = source["finishReason"];
 	        this.usage = this.convertValues(source["usage"], qwen.Usage);
 	        this.error = this.convertValues(source["error"], TurnError);
+	        this.versions = this.convertValues(source["versions"], Versions);
 	        this.model = source["model"];
 	        this.createdAt = source["createdAt"];
 	    }
@@ -64,11 +82,38 @@ export namespace chat {
 		    return a;
 		}
 	}
+	export class ConversationSettings {
+	    model: string;
+	    systemPrompt: string;
+	    temperature?: number;
+	    topP?: number;
+	    maxTokens?: number;
+	    enableThinking?: boolean;
+	    thinkingBudget?: number;
+	    enableSearch?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConversationSettings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.model = source["model"];
+	        this.systemPrompt = source["systemPrompt"];
+	        this.temperature = source["temperature"];
+	        this.topP = source["topP"];
+	        this.maxTokens = source["maxTokens"];
+	        this.enableThinking = source["enableThinking"];
+	        this.thinkingBudget = source["thinkingBudget"];
+	        this.enableSearch = source["enableSearch"];
+	    }
+	}
 	export class Conversation {
 	    id: string;
 	    title: string;
 	    model: string;
 	    pinned: boolean;
+	    settings: ConversationSettings;
 	    messages: Message[];
 	
 	    static createFrom(source: any = {}) {
@@ -81,6 +126,7 @@ export namespace chat {
 	        this.title = source["title"];
 	        this.model = source["model"];
 	        this.pinned = source["pinned"];
+	        this.settings = this.convertValues(source["settings"], ConversationSettings);
 	        this.messages = this.convertValues(source["messages"], Message);
 	    }
 	
@@ -102,6 +148,7 @@ export namespace chat {
 		    return a;
 		}
 	}
+	
 	export class ConversationSummary {
 	    id: string;
 	    title: string;
@@ -161,6 +208,7 @@ export namespace chat {
 	        this.assistantMessageId = source["assistantMessageId"];
 	    }
 	}
+	
 
 }
 

@@ -10,6 +10,10 @@ export function DeleteConversation(arg1:string):Promise<void>;
 
 export function DeleteKey():Promise<secrets.Status>;
 
+export function DeleteMessage(arg1:string,arg2:string):Promise<chat.Conversation>;
+
+export function EditMessage(arg1:string,arg2:string,arg3:string):Promise<chat.Turn>;
+
 export function ExportConversations(arg1:Array<string>,arg2:string):Promise<string>;
 
 export function ImportConversations():Promise<main.ImportResult>;
@@ -24,6 +28,8 @@ export function NewConversation():Promise<chat.Conversation>;
 
 export function PinConversation(arg1:string,arg2:boolean):Promise<void>;
 
+export function Regenerate(arg1:string,arg2:string):Promise<chat.Turn>;
+
 export function RenameConversation(arg1:string,arg2:string):Promise<void>;
 
 export function RestoreConversation(arg1:string):Promise<void>;
@@ -35,6 +41,8 @@ export function SaveKey(arg1:string):Promise<secrets.Status>;
 export function SaveViewState(arg1:string,arg2:number):Promise<void>;
 
 export function Search(arg1:string):Promise<Array<main.SearchGroup>>;
+
+export function SelectVersion(arg1:string,arg2:string):Promise<chat.Conversation>;
 
 export function Send(arg1:string,arg2:string):Promise<chat.Turn>;
 
@@ -49,5 +57,7 @@ export function Status():Promise<main.AppStatus>;
 export function Stop(arg1:string):Promise<void>;
 
 export function TestKey(arg1:string):Promise<main.KeyTest>;
+
+export function UpdateConversationSettings(arg1:string,arg2:chat.ConversationSettings):Promise<chat.ConversationSettings>;
 
 export function ViewState():Promise<main.ViewState>;

@@ -14,6 +14,14 @@ export function DeleteKey() {
   return window['go']['main']['App']['DeleteKey']();
 }
 
+export function DeleteMessage(arg1, arg2) {
+  return window['go']['main']['App']['DeleteMessage'](arg1, arg2);
+}
+
+export function EditMessage(arg1, arg2, arg3) {
+  return window['go']['main']['App']['EditMessage'](arg1, arg2, arg3);
+}
+
 export function ExportConversations(arg1, arg2) {
   return window['go']['main']['App']['ExportConversations'](arg1, arg2);
 }
@@ -42,6 +50,10 @@ export function PinConversation(arg1, arg2) {
   return window['go']['main']['App']['PinConversation'](arg1, arg2);
 }
 
+export function Regenerate(arg1, arg2) {
+  return window['go']['main']['App']['Regenerate'](arg1, arg2);
+}
+
 export function RenameConversation(arg1, arg2) {
   return window['go']['main']['App']['RenameConversation'](arg1, arg2);
 }
@@ -64,6 +76,10 @@ export function SaveViewState(arg1, arg2) {
 
 export function Search(arg1) {
   return window['go']['main']['App']['Search'](arg1);
+}
+
+export function SelectVersion(arg1, arg2) {
+  return window['go']['main']['App']['SelectVersion'](arg1, arg2);
 }
 
 export function Send(arg1, arg2) {
@@ -92,6 +108,10 @@ export function Stop(arg1) {
 
 export function TestKey(arg1) {
   return window['go']['main']['App']['TestKey'](arg1);
+}
+
+export function UpdateConversationSettings(arg1, arg2) {
+  return window['go']['main']['App']['UpdateConversationSettings'](arg1, arg2);
 }
 
 export function ViewState() {
