@@ -37,13 +37,14 @@ type App struct {
 	// prefsMu serialises read-modify-write of the settings file (region, model).
 	prefsMu sync.Mutex
 
-	mu       sync.Mutex
-	started  bool               // OnStartup has run: events can reach the window
-	root     context.Context    // parent of every turn; cancelled at shutdown
-	stopAll  context.CancelFunc //
-	current  settings.Settings
-	client   *qwen.Client // for the current endpoint; rebuilt when it changes
-	problems []string     // start-up problems to show once (damaged settings file, bad env URL)
+	mu          sync.Mutex
+	started     bool               // OnStartup has run: events can reach the window
+	root        context.Context    // parent of every turn; cancelled at shutdown
+	stopAll     context.CancelFunc //
+	current     settings.Settings
+	client      *qwen.Client // for the current endpoint and proxy; rebuilt when they change
+	preferences *Preferences // cached; nil until first read
+	problems    []string     // start-up problems to show once (damaged settings file, bad env URL)
 }
 
 // AppConfig holds what main wires into the App.
@@ -140,14 +141,15 @@ type Endpoint struct {
 
 // AppStatus is everything the window needs on start. It never contains the key.
 type AppStatus struct {
-	Key      secrets.Status    `json:"key"`
-	Endpoint Endpoint          `json:"endpoint"`
-	Regions  []qwen.Region     `json:"regions"`
-	Model    string            `json:"model"`
-	DataDir  string            `json:"dataDir"`
-	Version  string            `json:"version"`
-	Problems []string          `json:"problems"`
-	Titles   chat.TitleOptions `json:"titles"`
+	Key         secrets.Status    `json:"key"`
+	Endpoint    Endpoint          `json:"endpoint"`
+	Regions     []qwen.Region     `json:"regions"`
+	Model       string            `json:"model"`
+	DataDir     string            `json:"dataDir"`
+	Version     string            `json:"version"`
+	Problems    []string          `json:"problems"`
+	Titles      chat.TitleOptions `json:"titles"`
+	Preferences Preferences       `json:"preferences"`
 }
 
 // Status reports the key source, the endpoint, the model and any start-up problems.
@@ -158,14 +160,15 @@ func (a *App) Status() (AppStatus, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return AppStatus{
-		Key:      keyStatus,
-		Endpoint: a.endpointLocked(),
-		Regions:  qwen.Regions(),
-		Model:    a.current.Model,
-		DataDir:  a.dataDir,
-		Version:  a.version,
-		Problems: append([]string{}, a.problems...),
-		Titles:   a.titleOptions(),
+		Key:         keyStatus,
+		Endpoint:    a.endpointLocked(),
+		Regions:     qwen.Regions(),
+		Model:       a.current.Model,
+		DataDir:     a.dataDir,
+		Version:     a.version,
+		Problems:    append([]string{}, a.problems...),
+		Titles:      a.titleOptions(),
+		Preferences: a.prefsLocked(),
 	}, nil
 }
 
@@ -406,6 +409,17 @@ func (a *App) EditMessage(conversationID, messageID, text string) (chat.Turn, er
 	})
 }
 
+// ContinueReply extends a reply that was cut off (by max tokens, Stop, or a dropped
+// connection); the continuation streams into the same message.
+func (a *App) ContinueReply(conversationID, replyID string) (chat.Turn, error) {
+	if err := checkID(replyID); err != nil {
+		return chat.Turn{}, err
+	}
+	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
+		return a.chat.Continue(ctx, conversationID, replyID, requestID, model, onEnd)
+	})
+}
+
 // startTurn registers a turn's cancel func under a fresh request id, then starts it.
 func (a *App) startTurn(conversationID string, start func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error)) (chat.Turn, error) {
 	if err := a.ready(); err != nil {
@@ -528,7 +542,12 @@ func (a *App) currentClient() *qwen.Client {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.client == nil {
-		a.client = qwen.NewClient(qwen.Config{BaseURL: a.endpointLocked().BaseURL, Logger: a.log})
+		p := a.prefsLocked()
+		proxy, err := qwen.ProxyFunc(p.ProxyMode, p.ProxyURL)
+		if err != nil {
+			proxy = nil // stored preferences were checked; fall back to the environment
+		}
+		a.client = qwen.NewClient(qwen.Config{BaseURL: a.endpointLocked().BaseURL, Logger: a.log, Proxy: proxy})
 	}
 	return a.client
 }

@@ -7,10 +7,13 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -235,6 +238,7 @@ func TestBoundMethodsRejectBadArguments(t *testing.T) {
 		{"regenerate a made-up reply", call(func() error { _, err := a.Regenerate(conv.ID, "msg_00"); return err }), "not_found"},
 		{"edit to nothing", call(func() error { _, err := a.EditMessage(conv.ID, "msg_00", "  "); return err }), "invalid_input"},
 		{"edit a made-up message", call(func() error { _, err := a.EditMessage(conv.ID, "msg_00", "new text"); return err }), "not_found"},
+		{"continue a made-up reply", call(func() error { _, err := a.ContinueReply(conv.ID, "msg_00"); return err }), "not_found"},
 		{"select a made-up version", call(func() error { _, err := a.SelectVersion(conv.ID, "msg_00"); return err }), "not_found"},
 		{"delete a made-up message", call(func() error { _, err := a.DeleteMessage(conv.ID, "msg_00"); return err }), "not_found"},
 		{"temperature out of range", call(func() error {
@@ -460,5 +464,50 @@ func TestViewStateAndTitleOptionsPersist(t *testing.T) {
 	}
 	if err := a.RevealDataFolder(); err != nil || len(a.desktop.revealed) != 1 || a.desktop.revealed[0] != a.dataDir {
 		t.Fatalf("reveal: %v %v", a.desktop.revealed, err)
+	}
+}
+
+func TestPreferencesPersistAndTheProxyIsUsed(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), nil)
+	if p, _ := a.Preferences(); p != defaultPreferences() {
+		t.Fatalf("defaults = %+v", p)
+	}
+	for _, bad := range []Preferences{
+		{Theme: "neon", Language: "system", FontSize: 15, SendKey: "enter", ProxyMode: "system"},
+		{Theme: "dark", Language: "fr", FontSize: 15, SendKey: "enter", ProxyMode: "system"},
+		{Theme: "dark", Language: "zh", FontSize: 40, SendKey: "enter", ProxyMode: "system"},
+		{Theme: "dark", Language: "zh", FontSize: 15, SendKey: "space", ProxyMode: "system"},
+		{Theme: "dark", Language: "zh", FontSize: 15, SendKey: "enter", ProxyMode: "custom", ProxyURL: "ftp://x"},
+	} {
+		if _, err := a.SetPreferences(bad); kindOf(err) != chat.KindInvalidInput {
+			t.Errorf("SetPreferences(%+v) = %v, want invalid_input", bad, err)
+		}
+	}
+
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxied.Add(1)
+		http.Error(w, "proxy says no", http.StatusBadGateway)
+	}))
+	defer proxy.Close()
+	want := Preferences{Theme: "dark", Language: "zh", FontSize: 17, SendKey: "mod-enter", ProxyMode: "custom", ProxyURL: proxy.URL}
+	if got, err := a.SetPreferences(want); err != nil || got != want {
+		t.Fatalf("SetPreferences = %+v, %v", got, err)
+	}
+	if res, _ := a.TestKey(leakKey); res.OK || proxied.Load() == 0 {
+		t.Fatalf("with a custom proxy the key test went around it: %+v, proxied %d", res, proxied.Load())
+	}
+	want.ProxyMode, want.ProxyURL = "none", ""
+	if _, err := a.SetPreferences(want); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := a.TestKey(leakKey); !res.OK {
+		t.Fatalf("with no proxy the key test failed: %+v", res)
+	}
+	// A fresh App over the same file reads them back.
+	b := NewApp(AppConfig{Keys: a.keys, Prefs: a.prefs, History: a.history, Desktop: a.desktop, Emitter: a.events,
+		Logger: a.log, DataDir: a.dataDir})
+	if st, _ := b.Status(); st.Preferences != want {
+		t.Fatalf("after restart: %+v", st.Preferences)
 	}
 }

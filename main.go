@@ -12,9 +12,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"sync/atomic"
 
 	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/menu"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
@@ -117,6 +119,7 @@ func run() error {
 				}
 			},
 		},
+		Menu:  appMenu(),
 		Linux: &linux.Options{ProgramName: "QwenDesk"},
 		Bind:  []interface{}{app},
 	})
@@ -142,6 +145,15 @@ func openHistory(dataDir string, log *slog.Logger) (*store.Store, store.OpenRepo
 	problem := fmt.Sprintf("Your history file in %s could not be opened (%v). It was left untouched; "+
 		"conversations of this session go to a temporary file and will not be kept.", dataDir, err)
 	return history, report, []string{problem}, nil
+}
+
+// appMenu is the native menu. macOS needs its standard Edit menu or Cmd+C/V/Z do nothing
+// in the webview; Windows and Linux handle those keys in the webview and get no menu bar.
+func appMenu() *menu.Menu {
+	if goruntime.GOOS != "darwin" {
+		return nil
+	}
+	return menu.NewMenuFromItems(menu.AppMenu(), menu.EditMenu(), menu.WindowMenu())
 }
 
 // dataFolder is QWENDESK_DATA_DIR, or QwenDesk in the OS's per-user config folder.

@@ -68,9 +68,38 @@ func launch(t *testing.T, dataDir string, env ...string) *app {
 		}
 	})
 	a.window = a.waitWindow()
-	// First paint comes about 1.5 s after the window maps.
-	time.Sleep(2500 * time.Millisecond)
+	a.waitPaint()
 	return a
+}
+
+// waitPaint waits until the window shows more than its background colour: first paint comes
+// about 1.5 s after the window maps, and much later on a cold first start.
+func (a *app) waitPaint() {
+	a.t.Helper()
+	probe := filepath.Join(a.t.TempDir(), "paint.png")
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if colours(probe) >= 50 {
+			time.Sleep(500 * time.Millisecond) // let the first data load settle
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	a.t.Fatal("the window stayed blank for 30 s")
+}
+
+// colours screenshots the screen to path and counts its distinct colours (0 on failure).
+func colours(path string) int {
+	if exec.Command("import", "-window", "root", path).Run() != nil {
+		return 0
+	}
+	out, err := exec.Command("convert", path, "-format", "%k", "info:").Output()
+	if err != nil {
+		return 0
+	}
+	var n int
+	fmt.Sscan(string(out), &n)
+	return n
 }
 
 func (a *app) waitWindow() string {
@@ -195,16 +224,7 @@ func screenshot(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, name+".png")
-	if out, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
-		t.Fatalf("screenshot: %v: %s", err, out)
-	}
-	colours, err := exec.Command("convert", path, "-format", "%k", "info:").Output()
-	if err != nil {
-		t.Fatalf("count colours: %v", err)
-	}
-	var n int
-	fmt.Sscan(string(colours), &n)
-	if n < 50 {
+	if n := colours(path); n < 50 {
 		t.Errorf("screenshot %s has only %d colours: the window looks blank", path, n)
 	}
 	t.Logf("screenshot: %s", path)

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -180,5 +181,33 @@ func TestConversationSettingsAreValidated(t *testing.T) {
 		if _, err := h.svc.UpdateSettings(context.Background(), conv.ID, set); KindOf(err) != KindInvalidInput {
 			t.Errorf("UpdateSettings(%+v) = %v, want invalid_input", set, err)
 		}
+	}
+}
+
+func TestContinueExtendsACutOffReply(t *testing.T) {
+	h := newHarness(t, 0)
+	conv := h.conv(t)
+	cut := h.ended(t)(h.svc.Send(context.Background(), SendInput{ConversationID: conv.ID, Text: "write an essay #length", Model: "qwen-plus", RequestID: NewID("req")}, nil))
+	before := h.shown(t, conv.ID)[1]
+	if before.FinishReason != "length" {
+		t.Fatalf("setup: finish reason %q", before.FinishReason)
+	}
+	more := h.ended(t)(h.svc.Continue(context.Background(), conv.ID, cut.AssistantMessageID, NewID("req"), "", nil))
+	if more.AssistantMessageID != cut.AssistantMessageID {
+		t.Fatal("a continuation must stream into the same reply")
+	}
+	after := h.shown(t, conv.ID)
+	if len(after) != 2 || !strings.HasPrefix(after[1].Content, before.Content) || len(after[1].Content) <= len(before.Content) || after[1].Status != StatusComplete {
+		t.Fatalf("after continue: %d messages, status %s, %d → %d bytes", len(after), after[1].Status, len(before.Content), len(after[1].Content))
+	}
+	reqs := h.fake.Requests()
+	sent := reqs[len(reqs)-1].Messages
+	if n := len(sent); n != 3 || sent[1].Role != "assistant" || sent[1].Content != before.Content || sent[2].Content != continueInstruction {
+		t.Fatalf("continue sent %+v", sent)
+	}
+	// A complete reply has nothing to continue.
+	done := h.ended(t)(h.svc.Send(context.Background(), SendInput{ConversationID: conv.ID, Text: "short one", Model: "qwen-plus", RequestID: NewID("req")}, nil))
+	if _, err := h.svc.Continue(context.Background(), conv.ID, done.AssistantMessageID, NewID("req"), "", nil); KindOf(err) != KindInvalidInput {
+		t.Fatalf("continuing a complete reply: %v", err)
 	}
 }

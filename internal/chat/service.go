@@ -139,29 +139,29 @@ func (s *Service) Send(ctx context.Context, in SendInput, onEnd func()) (Turn, e
 	if err != nil {
 		return Turn{}, err
 	}
-	return s.turn(ctx, in.ConversationID, in.RequestID, in.Model, onEnd, func(t tree, conv store.Conversation) ([]store.Message, *store.Message, error) {
+	return s.turn(ctx, in.ConversationID, in.RequestID, in.Model, onEnd, func(t tree, conv store.Conversation) (turnPlan, error) {
 		path := t.active(conv.ActiveLeaf)
 		parent := ""
 		if n := len(path); n > 0 {
 			parent = path[n-1].ID
 		}
-		return path, &store.Message{ParentID: parent, Content: text}, nil
+		return turnPlan{path: path, question: &store.Message{ParentID: parent, Content: text}}, nil
 	})
 }
 
 // Regenerate answers the question of an assistant message again. The new reply is a sibling
 // of the old one, which stays as an earlier version.
 func (s *Service) Regenerate(ctx context.Context, convID, replyID, requestID, model string, onEnd func()) (Turn, error) {
-	return s.turn(ctx, convID, requestID, model, onEnd, func(t tree, _ store.Conversation) ([]store.Message, *store.Message, error) {
+	return s.turn(ctx, convID, requestID, model, onEnd, func(t tree, _ store.Conversation) (turnPlan, error) {
 		reply, ok := t.byID[replyID]
 		if !ok || reply.Role != RoleAssistant {
-			return nil, nil, userErrorf(KindNotFound, "That reply no longer exists.")
+			return turnPlan{}, userErrorf(KindNotFound, "That reply no longer exists.")
 		}
 		question, ok := t.byID[reply.ParentID]
 		if !ok || question.Role != RoleUser {
-			return nil, nil, userErrorf(KindInvalidInput, "This reply has no question to answer again.")
+			return turnPlan{}, userErrorf(KindInvalidInput, "This reply has no question to answer again.")
 		}
-		return t.pathTo(question.ID), nil, nil
+		return turnPlan{path: t.pathTo(question.ID)}, nil
 	})
 }
 
@@ -172,18 +172,53 @@ func (s *Service) Edit(ctx context.Context, convID, messageID, text, requestID, 
 	if err != nil {
 		return Turn{}, err
 	}
-	return s.turn(ctx, convID, requestID, model, onEnd, func(t tree, _ store.Conversation) ([]store.Message, *store.Message, error) {
+	return s.turn(ctx, convID, requestID, model, onEnd, func(t tree, _ store.Conversation) (turnPlan, error) {
 		orig, ok := t.byID[messageID]
 		if !ok || orig.Role != RoleUser {
-			return nil, nil, userErrorf(KindNotFound, "That message no longer exists.")
+			return turnPlan{}, userErrorf(KindNotFound, "That message no longer exists.")
 		}
-		return t.pathTo(orig.ParentID), &store.Message{ParentID: orig.ParentID, Content: text}, nil
+		return turnPlan{path: t.pathTo(orig.ParentID), question: &store.Message{ParentID: orig.ParentID, Content: text}}, nil
 	})
 }
 
-// planFunc picks, from the conversation's tree, the context a turn answers: the path up to
-// the question, and a new question to store first (nil when the path already ends with it).
-type planFunc func(t tree, conv store.Conversation) (path []store.Message, question *store.Message, err error)
+// continueInstruction is sent (not stored) after a reply that was cut off, so the model
+// picks up where it stopped; the new text is appended to the same reply.
+const continueInstruction = "Continue exactly where your last message stopped. Do not repeat anything you already wrote."
+
+// Continue extends a reply that stopped early (cut off by max tokens, stopped, truncated or
+// interrupted): the continuation streams into the same message.
+func (s *Service) Continue(ctx context.Context, convID, replyID, requestID, model string, onEnd func()) (Turn, error) {
+	return s.turn(ctx, convID, requestID, model, onEnd, func(t tree, _ store.Conversation) (turnPlan, error) {
+		reply, ok := t.byID[replyID]
+		if !ok || reply.Role != RoleAssistant {
+			return turnPlan{}, userErrorf(KindNotFound, "That reply no longer exists.")
+		}
+		if reply.Content == "" {
+			return turnPlan{}, userErrorf(KindInvalidInput, "There is nothing to continue yet: regenerate the reply instead.")
+		}
+		if reply.Status == string(StatusComplete) && reply.FinishReason != qwen.FinishLength {
+			return turnPlan{}, userErrorf(KindInvalidInput, "This reply is already complete.")
+		}
+		path := t.pathTo(reply.ID)
+		if len(path) < 2 {
+			return turnPlan{}, userErrorf(KindInvalidInput, "This reply has no question to continue from.")
+		}
+		return turnPlan{path: path, resume: &reply, extra: []qwen.Message{{Role: RoleUser, Content: continueInstruction}}}, nil
+	})
+}
+
+// turnPlan is what a turn answers: the context path; a new question to store first and
+// append to it (nil when the path already ends with the question); or, to continue a reply,
+// that reply (the path ends with it) and extra instructions sent but not stored.
+type turnPlan struct {
+	path     []store.Message
+	question *store.Message
+	resume   *store.Message
+	extra    []qwen.Message
+}
+
+// planFunc picks a turn's plan from the conversation's tree.
+type planFunc func(t tree, conv store.Conversation) (turnPlan, error)
 
 // turn claims the conversation (one turn at a time), plans, stores the question, and starts
 // the reply.
@@ -215,10 +250,11 @@ func (s *Service) start(ctx context.Context, convID, requestID, model string, on
 	if err != nil {
 		return Turn{}, s.storeError(err)
 	}
-	path, question, err := plan(newTree(msgs), conv)
+	pl, err := plan(newTree(msgs), conv)
 	if err != nil {
 		return Turn{}, err
 	}
+	path, question := pl.path, pl.question
 	key, err := s.cfg.Key(ctx)
 	if err != nil {
 		return Turn{}, err
@@ -237,9 +273,13 @@ func (s *Service) start(ctx context.Context, convID, requestID, model string, on
 		path = append(path, q)
 	}
 	asked := path[len(path)-1]
-
 	reply := store.Message{ID: NewID("msg"), ConversationID: conv.ID, ParentID: asked.ID, Role: RoleAssistant,
 		Status: string(StatusStreaming), Model: model, CreatedAt: now, UpdatedAt: now}
+	if pl.resume != nil {
+		reply = *pl.resume
+		reply.Status, reply.FinishReason, reply.ErrorKind, reply.ErrorMessage = string(StatusStreaming), "", "", ""
+		asked = path[len(path)-2]
+	}
 	if conv.Title == "" {
 		conv.Title, conv.TitleAuto = provisionalTitle(asked.Content), true
 	}
@@ -258,10 +298,11 @@ func (s *Service) start(ctx context.Context, convID, requestID, model string, on
 		firstReply: question != nil && len(path) == 1,
 		question:   asked.Content,
 		reply:      reply,
+		saved:      pl.resume != nil, // a continued reply is already in the file
 		ids:        Turn{RequestID: requestID, ConversationID: conv.ID, UserMessageID: asked.ID, AssistantMessageID: reply.ID},
 		req: qwen.Request{
 			Model:          model,
-			Messages:       requestMessages(conv.SystemPrompt, model, path),
+			Messages:       append(requestMessages(conv.SystemPrompt, model, path), pl.extra...),
 			Temperature:    p.Temperature,
 			TopP:           p.TopP,
 			MaxTokens:      p.MaxTokens,

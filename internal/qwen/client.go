@@ -23,9 +23,13 @@ type Config struct {
 	BaseURL string
 
 	// HTTPClient, when nil, is a streaming-safe client: no overall Timeout (it would cut
-	// long answers), dial and TLS handshake limited to 10s, response headers to 60s, proxy
-	// from the environment. A caller-supplied client should follow the same rules.
+	// long answers), dial and TLS handshake limited to 10s, response headers to 60s. A
+	// caller-supplied client should follow the same rules.
 	HTTPClient *http.Client
+
+	// Proxy chooses the proxy of the default client (see ProxyFunc); nil means the
+	// environment's HTTPS_PROXY/NO_PROXY.
+	Proxy func(*http.Request) (*url.URL, error)
 
 	// IdleTimeout is the longest silence tolerated mid-stream before the connection is
 	// declared dead (a half-open connection after sleep/resume hangs forever otherwise).
@@ -91,7 +95,7 @@ func NewClient(cfg Config) *Client {
 		c.baseURL, _ = RegionBaseURL(DefaultRegion)
 	}
 	if c.http == nil {
-		c.http = newStreamingHTTPClient()
+		c.http = newStreamingHTTPClient(cfg.Proxy)
 	}
 	if c.idle <= 0 {
 		c.idle = defaultIdleTimeout
@@ -117,9 +121,12 @@ func NewClient(cfg Config) *Client {
 // newStreamingHTTPClient builds the default client. It bounds every phase that can hang
 // before the first byte and leaves the body unbounded: a healthy answer can stream for
 // minutes, and the idle timer, not a deadline, decides when a stream is dead.
-func newStreamingHTTPClient() *http.Client {
+func newStreamingHTTPClient(proxy func(*http.Request) (*url.URL, error)) *http.Client {
+	if proxy == nil {
+		proxy = http.ProxyFromEnvironment
+	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.Proxy = http.ProxyFromEnvironment
+	t.Proxy = proxy
 	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = 10 * time.Second
 	t.ResponseHeaderTimeout = 60 * time.Second

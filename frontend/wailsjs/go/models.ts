@@ -214,6 +214,28 @@ export namespace chat {
 
 export namespace main {
 	
+	export class Preferences {
+	    theme: string;
+	    language: string;
+	    fontSize: number;
+	    sendKey: string;
+	    proxyMode: string;
+	    proxyURL: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Preferences(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.theme = source["theme"];
+	        this.language = source["language"];
+	        this.fontSize = source["fontSize"];
+	        this.sendKey = source["sendKey"];
+	        this.proxyMode = source["proxyMode"];
+	        this.proxyURL = source["proxyURL"];
+	    }
+	}
 	export class Endpoint {
 	    region: string;
 	    baseURL: string;
@@ -239,6 +261,7 @@ export namespace main {
 	    version: string;
 	    problems: string[];
 	    titles: chat.TitleOptions;
+	    preferences: Preferences;
 	
 	    static createFrom(source: any = {}) {
 	        return new AppStatus(source);
@@ -254,6 +277,7 @@ export namespace main {
 	        this.version = source["version"];
 	        this.problems = source["problems"];
 	        this.titles = this.convertValues(source["titles"], chat.TitleOptions);
+	        this.preferences = this.convertValues(source["preferences"], Preferences);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -343,6 +367,7 @@ export namespace main {
 	        this.problem = source["problem"];
 	    }
 	}
+	
 	export class SearchHit {
 	    conversationId: string;
 	    messageId: string;

@@ -4,6 +4,8 @@ import {chat} from '../models';
 import {secrets} from '../models';
 import {main} from '../models';
 
+export function ContinueReply(arg1:string,arg2:string):Promise<chat.Turn>;
+
 export function Conversation(arg1:string):Promise<chat.Conversation>;
 
 export function DeleteConversation(arg1:string):Promise<void>;
@@ -28,6 +30,8 @@ export function NewConversation():Promise<chat.Conversation>;
 
 export function PinConversation(arg1:string,arg2:boolean):Promise<void>;
 
+export function Preferences():Promise<main.Preferences>;
+
 export function Regenerate(arg1:string,arg2:string):Promise<chat.Turn>;
 
 export function RenameConversation(arg1:string,arg2:string):Promise<void>;
@@ -49,6 +53,8 @@ export function Send(arg1:string,arg2:string):Promise<chat.Turn>;
 export function SetEndpoint(arg1:string,arg2:string):Promise<main.Endpoint>;
 
 export function SetModel(arg1:string):Promise<string>;
+
+export function SetPreferences(arg1:main.Preferences):Promise<main.Preferences>;
 
 export function SetTitleOptions(arg1:boolean,arg2:string):Promise<chat.TitleOptions>;
 
