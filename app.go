@@ -12,6 +12,7 @@ import (
 
 	"qwendesk/internal/chat"
 	"qwendesk/internal/inflight"
+	"qwendesk/internal/pricing"
 	"qwendesk/internal/qwen"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
@@ -150,6 +151,7 @@ type AppStatus struct {
 	Problems    []string          `json:"problems"`
 	Titles      chat.TitleOptions `json:"titles"`
 	Preferences Preferences       `json:"preferences"`
+	Prices      []pricing.Price   `json:"prices"`
 }
 
 // Status reports the key source, the endpoint, the model and any start-up problems.
@@ -169,6 +171,7 @@ func (a *App) Status() (AppStatus, error) {
 		Problems:    append([]string{}, a.problems...),
 		Titles:      a.titleOptions(),
 		Preferences: a.prefsLocked(),
+		Prices:      a.prices(),
 	}, nil
 }
 

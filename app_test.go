@@ -20,6 +20,7 @@ import (
 	"qwendesk/internal/applog"
 	"qwendesk/internal/chat"
 	"qwendesk/internal/fakedashscope"
+	"qwendesk/internal/pricing"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
 	"qwendesk/internal/store"
@@ -509,5 +510,37 @@ func TestPreferencesPersistAndTheProxyIsUsed(t *testing.T) {
 		Logger: a.log, DataDir: a.dataDir})
 	if st, _ := b.Status(); st.Preferences != want {
 		t.Fatalf("after restart: %+v", st.Preferences)
+	}
+}
+
+func TestUsageReportPricesTodaysReplies(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), map[string]string{"DASHSCOPE_API_KEY": leakKey})
+	a.startup(context.Background())
+	conv, _ := a.NewConversation()
+	turn, err := a.Send(conv.ID, "count my tokens")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.events.waitEnd(t, turn.RequestID)
+	rep, err := a.Usage(7)
+	if err != nil || len(rep.Rows) != 1 {
+		t.Fatalf("usage = %+v, %v", rep, err)
+	}
+	row := rep.Rows[0]
+	if row.Day != time.Now().Format(time.DateOnly) || row.Model != "qwen-plus" || row.Replies != 1 || row.PromptTokens == 0 || row.Cost == nil || *row.Cost <= 0 {
+		t.Fatalf("today's row = %+v", row)
+	}
+	// Without a price for the model the cost is unknown, not zero.
+	if _, err := a.SetPrices([]pricing.Price{{Model: "qwen-max", Input: 1, Output: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := a.Usage(7); rep.Rows[0].Cost != nil {
+		t.Fatalf("cost without a matching price = %v", *rep.Rows[0].Cost)
+	}
+	if _, err := a.SetPrices([]pricing.Price{{Model: "qwen-plus", Input: -1}}); kindOf(err) != chat.KindInvalidInput {
+		t.Fatalf("negative price: %v", err)
+	}
+	if _, err := a.Usage(0); kindOf(err) != chat.KindInvalidInput {
+		t.Fatalf("Usage(0): %v", err)
 	}
 }

@@ -262,6 +262,7 @@ export namespace main {
 	    problems: string[];
 	    titles: chat.TitleOptions;
 	    preferences: Preferences;
+	    prices: pricing.Price[];
 	
 	    static createFrom(source: any = {}) {
 	        return new AppStatus(source);
@@ -278,6 +279,7 @@ export namespace main {
 	        this.problems = source["problems"];
 	        this.titles = this.convertValues(source["titles"], chat.TitleOptions);
 	        this.preferences = this.convertValues(source["preferences"], Preferences);
+	        this.prices = this.convertValues(source["prices"], pricing.Price);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -460,6 +462,69 @@ export namespace main {
 	}
 	
 	
+	export class UsageRow {
+	    day: string;
+	    model: string;
+	    replies: number;
+	    promptTokens: number;
+	    completionTokens: number;
+	    cachedTokens: number;
+	    reasoningTokens: number;
+	    cost?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new UsageRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.day = source["day"];
+	        this.model = source["model"];
+	        this.replies = source["replies"];
+	        this.promptTokens = source["promptTokens"];
+	        this.completionTokens = source["completionTokens"];
+	        this.cachedTokens = source["cachedTokens"];
+	        this.reasoningTokens = source["reasoningTokens"];
+	        this.cost = source["cost"];
+	    }
+	}
+	export class UsageReport {
+	    from: string;
+	    to: string;
+	    currency: string;
+	    rows: UsageRow[];
+	
+	    static createFrom(source: any = {}) {
+	        return new UsageReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.currency = source["currency"];
+	        this.rows = this.convertValues(source["rows"], UsageRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class ViewState {
 	    conversationId: string;
 	    scrollTop: number;
@@ -472,6 +537,29 @@ export namespace main {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.conversationId = source["conversationId"];
 	        this.scrollTop = source["scrollTop"];
+	    }
+	}
+
+}
+
+export namespace pricing {
+	
+	export class Price {
+	    model: string;
+	    input: number;
+	    output: number;
+	    cachedInput: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Price(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.model = source["model"];
+	        this.input = source["input"];
+	        this.output = source["output"];
+	        this.cachedInput = source["cachedInput"];
 	    }
 	}
 

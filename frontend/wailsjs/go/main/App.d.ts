@@ -3,6 +3,7 @@
 import {chat} from '../models';
 import {secrets} from '../models';
 import {main} from '../models';
+import {pricing} from '../models';
 
 export function ContinueReply(arg1:string,arg2:string):Promise<chat.Turn>;
 
@@ -32,6 +33,8 @@ export function PinConversation(arg1:string,arg2:boolean):Promise<void>;
 
 export function Preferences():Promise<main.Preferences>;
 
+export function Prices():Promise<Array<pricing.Price>>;
+
 export function Regenerate(arg1:string,arg2:string):Promise<chat.Turn>;
 
 export function RenameConversation(arg1:string,arg2:string):Promise<void>;
@@ -56,6 +59,8 @@ export function SetModel(arg1:string):Promise<string>;
 
 export function SetPreferences(arg1:main.Preferences):Promise<main.Preferences>;
 
+export function SetPrices(arg1:Array<pricing.Price>):Promise<Array<pricing.Price>>;
+
 export function SetTitleOptions(arg1:boolean,arg2:string):Promise<chat.TitleOptions>;
 
 export function Status():Promise<main.AppStatus>;
@@ -65,5 +70,7 @@ export function Stop(arg1:string):Promise<void>;
 export function TestKey(arg1:string):Promise<main.KeyTest>;
 
 export function UpdateConversationSettings(arg1:string,arg2:chat.ConversationSettings):Promise<chat.ConversationSettings>;
+
+export function Usage(arg1:number):Promise<main.UsageReport>;
 
 export function ViewState():Promise<main.ViewState>;

@@ -58,6 +58,10 @@ export function Preferences() {
   return window['go']['main']['App']['Preferences']();
 }
 
+export function Prices() {
+  return window['go']['main']['App']['Prices']();
+}
+
 export function Regenerate(arg1, arg2) {
   return window['go']['main']['App']['Regenerate'](arg1, arg2);
 }
@@ -106,6 +110,10 @@ export function SetPreferences(arg1) {
   return window['go']['main']['App']['SetPreferences'](arg1);
 }
 
+export function SetPrices(arg1) {
+  return window['go']['main']['App']['SetPrices'](arg1);
+}
+
 export function SetTitleOptions(arg1, arg2) {
   return window['go']['main']['App']['SetTitleOptions'](arg1, arg2);
 }
@@ -124,6 +132,10 @@ export function TestKey(arg1) {
 
 export function UpdateConversationSettings(arg1, arg2) {
   return window['go']['main']['App']['UpdateConversationSettings'](arg1, arg2);
+}
+
+export function Usage(arg1) {
+  return window['go']['main']['App']['Usage'](arg1);
 }
 
 export function ViewState() {
