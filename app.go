@@ -389,6 +389,17 @@ func (a *App) Send(conversationID, text string) (chat.Turn, error) {
 	})
 }
 
+// SendWithImages posts text with images (data: URLs, for vision models) to the
+// conversation; the text may be empty.
+func (a *App) SendWithImages(conversationID, text string, images []string) (chat.Turn, error) {
+	if err := checkText(text); err != nil {
+		return chat.Turn{}, err
+	}
+	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
+		return a.chat.Send(ctx, chat.SendInput{ConversationID: conversationID, Text: text, Images: images, Model: model, RequestID: requestID}, onEnd)
+	})
+}
+
 // Regenerate answers a reply's question again; the old reply stays as an earlier version.
 func (a *App) Regenerate(conversationID, replyID string) (chat.Turn, error) {
 	if err := checkID(replyID); err != nil {

@@ -239,6 +239,11 @@ func TestBoundMethodsRejectBadArguments(t *testing.T) {
 		{"regenerate a made-up reply", call(func() error { _, err := a.Regenerate(conv.ID, "msg_00"); return err }), "not_found"},
 		{"edit to nothing", call(func() error { _, err := a.EditMessage(conv.ID, "msg_00", "  "); return err }), "invalid_input"},
 		{"edit a made-up message", call(func() error { _, err := a.EditMessage(conv.ID, "msg_00", "new text"); return err }), "not_found"},
+		{"send a remote image", call(func() error {
+			_, err := a.SendWithImages(conv.ID, "look", []string{"http://example.com/x.png"})
+			return err
+		}), "invalid_input"},
+		{"send nothing at all", call(func() error { _, err := a.SendWithImages(conv.ID, " ", nil); return err }), "invalid_input"},
 		{"continue a made-up reply", call(func() error { _, err := a.ContinueReply(conv.ID, "msg_00"); return err }), "not_found"},
 		{"select a made-up version", call(func() error { _, err := a.SelectVersion(conv.ID, "msg_00"); return err }), "not_found"},
 		{"delete a made-up message", call(func() error { _, err := a.DeleteMessage(conv.ID, "msg_00"); return err }), "not_found"},

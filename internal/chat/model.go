@@ -45,6 +45,7 @@ type Message struct {
 	Usage        *qwen.Usage `json:"usage,omitempty"`
 	Error        *TurnError  `json:"error,omitempty"`
 	Versions     *Versions   `json:"versions,omitempty"`
+	Images       []string    `json:"images,omitempty"`
 	Model        string      `json:"model"`
 	CreatedAt    time.Time   `json:"createdAt" ts_type:"string"`
 }

@@ -107,8 +107,9 @@ func NewID(prefix string) string {
 type SendInput struct {
 	ConversationID string
 	Text           string
-	Model          string // used when the conversation has no model of its own yet
-	RequestID      string // chosen by the caller so it can register the cancel func first
+	Model          string   // used when the conversation has no model of its own yet
+	RequestID      string   // chosen by the caller so it can register the cancel func first
+	Images         []string // data: URLs for vision models
 }
 
 // MaxInputRunes bounds one message: far above any real question, far below what would make
@@ -130,14 +131,33 @@ func checkText(text string) (string, error) {
 	return text, nil
 }
 
+// checkImages validates attached images.
+func checkImages(images []string) error {
+	if len(images) > qwen.MaxImagesPerTurn {
+		return userErrorf(KindInvalidInput, "Attach at most %d images to one message.", qwen.MaxImagesPerTurn)
+	}
+	for i, img := range images {
+		if err := qwen.CheckImage(img); err != nil {
+			return userErrorf(KindInvalidInput, "Image %d cannot be sent: %v.", i+1, err)
+		}
+	}
+	return nil
+}
+
 // Send stores the user's message at the end of the branch on screen, then starts streaming
 // the reply on its own goroutine. It returns as soon as the turn is registered. ctx governs
 // the whole turn: cancelling it is Stop. onEnd runs once when the turn has finished,
 // whatever the outcome.
 func (s *Service) Send(ctx context.Context, in SendInput, onEnd func()) (Turn, error) {
-	text, err := checkText(in.Text)
-	if err != nil {
+	if err := checkImages(in.Images); err != nil {
 		return Turn{}, err
+	}
+	text := strings.TrimSpace(in.Text)
+	if text != "" || len(in.Images) == 0 { // an image alone is a question too
+		var err error
+		if text, err = checkText(in.Text); err != nil {
+			return Turn{}, err
+		}
 	}
 	return s.turn(ctx, in.ConversationID, in.RequestID, in.Model, onEnd, func(t tree, conv store.Conversation) (turnPlan, error) {
 		path := t.active(conv.ActiveLeaf)
@@ -145,7 +165,7 @@ func (s *Service) Send(ctx context.Context, in SendInput, onEnd func()) (Turn, e
 		if n := len(path); n > 0 {
 			parent = path[n-1].ID
 		}
-		return turnPlan{path: path, question: &store.Message{ParentID: parent, Content: text}}, nil
+		return turnPlan{path: path, question: &store.Message{ParentID: parent, Content: text, Images: in.Images}}, nil
 	})
 }
 
@@ -177,7 +197,8 @@ func (s *Service) Edit(ctx context.Context, convID, messageID, text, requestID, 
 		if !ok || orig.Role != RoleUser {
 			return turnPlan{}, userErrorf(KindNotFound, "That message no longer exists.")
 		}
-		return turnPlan{path: t.pathTo(orig.ParentID), question: &store.Message{ParentID: orig.ParentID, Content: text}}, nil
+		// The edited question keeps the original's images.
+		return turnPlan{path: t.pathTo(orig.ParentID), question: &store.Message{ParentID: orig.ParentID, Content: text, Images: orig.Images}}, nil
 	})
 }
 
@@ -386,7 +407,7 @@ func requestMessages(systemPrompt, model string, path []store.Message) []qwen.Me
 		if m.Role != RoleUser && m.Role != RoleAssistant || m.Role == RoleAssistant && m.Content == "" {
 			continue
 		}
-		out = append(out, qwen.Message{Role: m.Role, Content: m.Content})
+		out = append(out, qwen.Message{Role: m.Role, Content: m.Content, Images: m.Images})
 	}
 	return out
 }

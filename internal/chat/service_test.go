@@ -243,7 +243,7 @@ func TestSecondTurnCarriesTheConversation(t *testing.T) {
 		t.Fatalf("sent %d messages, want %d: %+v", len(got), len(want), got)
 	}
 	for i := range want {
-		if got[i] != want[i] {
+		if got[i].Role != want[i].Role || got[i].Content != want[i].Content {
 			t.Fatalf("message %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}

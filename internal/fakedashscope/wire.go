@@ -25,31 +25,45 @@ type wireMessage struct {
 	Content json.RawMessage `json:"content"`
 }
 
+// text joins a message's text parts (or returns its plain string content).
 func (m wireMessage) text() string {
+	text, _ := m.split()
+	return text
+}
+
+// split returns a message's text and the URLs of its image parts.
+func (m wireMessage) split() (string, []string) {
 	var s string
 	if json.Unmarshal(m.Content, &s) == nil {
-		return s
+		return s, nil
 	}
 	var parts []struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
+		Type     string `json:"type"`
+		Text     string `json:"text"`
+		ImageURL struct {
+			URL string `json:"url"`
+		} `json:"image_url"`
 	}
 	if json.Unmarshal(m.Content, &parts) != nil {
-		return ""
+		return "", nil
 	}
-	var texts []string
+	var texts, images []string
 	for _, p := range parts {
-		if p.Type == "text" {
+		switch p.Type {
+		case "text":
 			texts = append(texts, p.Text)
+		case "image_url":
+			images = append(images, p.ImageURL.URL)
 		}
 	}
-	return strings.Join(texts, "\n")
+	return strings.Join(texts, "\n"), images
 }
 
 func (c chatRequest) messages() []qwen.Message {
 	out := make([]qwen.Message, 0, len(c.Messages))
 	for _, m := range c.Messages {
-		out = append(out, qwen.Message{Role: m.Role, Content: m.text()})
+		text, images := m.split()
+		out = append(out, qwen.Message{Role: m.Role, Content: text, Images: images})
 	}
 	return out
 }

@@ -3,12 +3,48 @@
 // storage or the UI.
 package qwen
 
+import "encoding/json"
+
 import "time"
 
 // Message is one chat message as DashScope expects it in "messages".
 type Message struct {
 	Role    string `json:"role"` // "system", "user" or "assistant"
 	Content string `json:"content"`
+	// Images are data: URLs for vision models. With any, content is sent as parts: each
+	// image, then the text (the order DashScope's examples use).
+	Images []string `json:"-"`
+}
+
+type contentPart struct {
+	Type     string    `json:"type"`
+	Text     string    `json:"text,omitempty"`
+	ImageURL *imageURL `json:"image_url,omitempty"`
+}
+
+type imageURL struct {
+	URL string `json:"url"`
+}
+
+// MarshalJSON sends plain text as a string and text with images as content parts.
+func (m Message) MarshalJSON() ([]byte, error) {
+	if len(m.Images) == 0 {
+		return json.Marshal(struct {
+			Role    string `json:"role"`
+			Content string `json:"content"`
+		}{m.Role, m.Content})
+	}
+	parts := make([]contentPart, 0, len(m.Images)+1)
+	for _, u := range m.Images {
+		parts = append(parts, contentPart{Type: "image_url", ImageURL: &imageURL{URL: u}})
+	}
+	if m.Content != "" {
+		parts = append(parts, contentPart{Type: "text", Text: m.Content})
+	}
+	return json.Marshal(struct {
+		Role    string        `json:"role"`
+		Content []contentPart `json:"content"`
+	}{m.Role, parts})
 }
 
 // Request is what the caller wants to ask. Nil pointers are left out of the body so the

@@ -22,7 +22,8 @@ func seedRich(t *testing.T, s *Store) {
 		Params: Params{Temperature: ptr(0.25), MaxTokens: ptr(100), EnableThinking: ptr(true), ThinkingBudget: ptr(50), EnableSearch: ptr(true), TopP: ptr(1.0)},
 		Pinned: true, TitleAuto: true, CreatedAt: at, UpdatedAt: at,
 	})
-	u := mustMsg(t, s, Message{ConversationID: c1.ID, Role: RoleUser, Content: "去北京玩三天，怎么安排？", Status: StatusComplete, CreatedAt: at.Add(1)})
+	u := mustMsg(t, s, Message{ConversationID: c1.ID, Role: RoleUser, Content: "去北京玩三天，怎么安排？", Status: StatusComplete, CreatedAt: at.Add(1),
+		Images: []string{"data:image/png;base64,iVBORw0KGgo=", "data:image/jpeg;base64,/9j/4AAQ"}})
 	a := mustMsg(t, s, Message{
 		ConversationID: c1.ID, ParentID: u.ID, Role: RoleAssistant, Content: "Day 1: 故宫\n\n```go\nfmt.Println(1)\n```",
 		Reasoning: "The user wants…", Status: StatusComplete, Model: "qwen-plus", FinishReason: "stop",

@@ -3,23 +3,30 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
 
 const messageColumns = `id, conversation_id, parent_id, role, content, reasoning, status, model, finish_reason,
 	prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens,
-	error_kind, error_message, server_request_id, first_token_ms, duration_ms, created_at, updated_at`
+	error_kind, error_message, server_request_id, first_token_ms, duration_ms, images, created_at, updated_at`
 
 func scanMessage(r rowScanner) (Message, error) {
 	var m Message
 	var prompt, completion, total, cached, reasoning sql.NullInt64
 	var created, updated int64
+	var images string
 	err := r.Scan(&m.ID, &m.ConversationID, &m.ParentID, &m.Role, &m.Content, &m.Reasoning, &m.Status, &m.Model,
 		&m.FinishReason, &prompt, &completion, &total, &cached, &reasoning,
-		&m.ErrorKind, &m.ErrorMessage, &m.ServerRequestID, &m.FirstTokenMs, &m.DurationMs, &created, &updated)
+		&m.ErrorKind, &m.ErrorMessage, &m.ServerRequestID, &m.FirstTokenMs, &m.DurationMs, &images, &created, &updated)
 	if err != nil {
 		return m, err
+	}
+	if images != "" {
+		if err := json.Unmarshal([]byte(images), &m.Images); err != nil {
+			return m, fmt.Errorf("store: message %s has unreadable images: %w", m.ID, err)
+		}
 	}
 	if prompt.Valid {
 		m.Usage = &Usage{
@@ -33,6 +40,15 @@ func scanMessage(r rowScanner) (Message, error) {
 
 // usageArgs gives the five usage columns, all NULL when u is nil so "none reported" and
 // "reported as zero" stay distinct.
+// marshalImages stores a message's images as a JSON array; "" when it has none.
+func marshalImages(images []string) string {
+	if len(images) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(images) // strings always marshal
+	return string(b)
+}
+
 func usageArgs(u *Usage) []any {
 	if u == nil {
 		return []any{nil, nil, nil, nil, nil}
@@ -58,9 +74,9 @@ func insertMessage(ctx context.Context, db execer, m Message) error {
 	args := []any{m.ID, m.ConversationID, m.ParentID, m.Role, m.Content, m.Reasoning, m.Status, m.Model, m.FinishReason}
 	args = append(args, usageArgs(m.Usage)...)
 	args = append(args, m.ErrorKind, m.ErrorMessage, m.ServerRequestID, m.FirstTokenMs, m.DurationMs,
-		toNanos(m.CreatedAt), toNanos(m.UpdatedAt))
+		marshalImages(m.Images), toNanos(m.CreatedAt), toNanos(m.UpdatedAt))
 	_, err := db.ExecContext(ctx, `INSERT INTO messages (`+messageColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	return err
 }
 

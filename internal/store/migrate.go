@@ -28,6 +28,7 @@ type migration struct {
 var migrations = []migration{
 	{"initial schema", schemaV1},
 	{"active branch", `ALTER TABLE conversations ADD COLUMN active_leaf TEXT NOT NULL DEFAULT ''`},
+	{"message images", `ALTER TABLE messages ADD COLUMN images TEXT NOT NULL DEFAULT ''`},
 }
 
 const schemaV1 = `

@@ -103,7 +103,11 @@ func seedV1(t *testing.T, dir string) (Conversation, Message) {
 		VALUES (?, ?, '', '', '{}', 0, 1, ?, ?)`, c.ID, c.Title, now, now); err != nil {
 		t.Fatal(err)
 	}
-	m := mustMsg(t, s, Message{ConversationID: c.ID, Content: "remember this"})
+	m := Message{ID: NewID(), ConversationID: c.ID, Role: RoleUser, Content: "remember this", Status: StatusComplete}
+	if _, err := s.db.Exec(`INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.ID, c.ID, m.Role, m.Content, m.Status, now, now); err != nil {
+		t.Fatal(err)
+	}
 	return c, m
 }
 
@@ -123,6 +127,9 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	if got, err := s.Conversation(ctx, c.ID); err != nil || got.ActiveLeaf != "" || !got.TitleAuto {
 		t.Fatalf("v2 (active branch) on a v1 conversation: %+v %v", got, err)
+	}
+	if got, err := s.Message(ctx, m.ID); err != nil || got.Images != nil {
+		t.Fatalf("v3 (images) on a v1 message: %+v %v", got, err)
 	}
 	if got, err := s.Message(ctx, m.ID); err != nil || got.Content != m.Content {
 		t.Fatalf("message after migration: %+v %v", got, err)

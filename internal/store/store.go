@@ -90,23 +90,25 @@ type Usage struct {
 
 // Message is one turn of a conversation. Times come back from the store in UTC.
 type Message struct {
-	ID              string    `json:"id"`
-	ConversationID  string    `json:"conversationId"`
-	ParentID        string    `json:"parentId"` // previous message in the branch, "" for the first
-	Role            string    `json:"role"`     // user | assistant | system
-	Content         string    `json:"content"`
-	Reasoning       string    `json:"reasoning"`
-	Status          string    `json:"status"` // complete | streaming | stopped | error | truncated | incomplete
-	Model           string    `json:"model"`
-	FinishReason    string    `json:"finishReason"`
-	Usage           *Usage    `json:"usage"` // nil = none reported
-	ErrorKind       string    `json:"errorKind"`
-	ErrorMessage    string    `json:"errorMessage"`
-	ServerRequestID string    `json:"serverRequestId"`
-	FirstTokenMs    int64     `json:"firstTokenMs"`
-	DurationMs      int64     `json:"durationMs"`
-	CreatedAt       time.Time `json:"createdAt"`
-	UpdatedAt       time.Time `json:"updatedAt"`
+	ID              string `json:"id"`
+	ConversationID  string `json:"conversationId"`
+	ParentID        string `json:"parentId"` // previous message in the branch, "" for the first
+	Role            string `json:"role"`     // user | assistant | system
+	Content         string `json:"content"`
+	Reasoning       string `json:"reasoning"`
+	Status          string `json:"status"` // complete | streaming | stopped | error | truncated | incomplete
+	Model           string `json:"model"`
+	FinishReason    string `json:"finishReason"`
+	Usage           *Usage `json:"usage"` // nil = none reported
+	ErrorKind       string `json:"errorKind"`
+	ErrorMessage    string `json:"errorMessage"`
+	ServerRequestID string `json:"serverRequestId"`
+	FirstTokenMs    int64  `json:"firstTokenMs"`
+	DurationMs      int64  `json:"durationMs"`
+	// Images are data: URLs attached to a user message for vision models.
+	Images    []string  `json:"images,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // NewID returns a fresh random id (32 hex characters) for a conversation or message.

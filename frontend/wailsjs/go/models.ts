@@ -42,6 +42,7 @@ export namespace chat {
 	    usage?: qwen.Usage;
 	    error?: TurnError;
 	    versions?: Versions;
+	    images?: string[];
 	    model: string;
 	    createdAt: string;
 	
@@ -60,6 +61,7 @@ export namespace chat {
 	        this.usage = this.convertValues(source["usage"], qwen.Usage);
 	        this.error = this.convertValues(source["error"], TurnError);
 	        this.versions = this.convertValues(source["versions"], Versions);
+	        this.images = source["images"];
 	        this.model = source["model"];
 	        this.createdAt = source["createdAt"];
 	    }

@@ -53,6 +53,8 @@ export function SelectVersion(arg1:string,arg2:string):Promise<chat.Conversation
 
 export function Send(arg1:string,arg2:string):Promise<chat.Turn>;
 
+export function SendWithImages(arg1:string,arg2:string,arg3:Array<string>):Promise<chat.Turn>;
+
 export function SetEndpoint(arg1:string,arg2:string):Promise<main.Endpoint>;
 
 export function SetModel(arg1:string):Promise<string>;

@@ -98,6 +98,10 @@ export function Send(arg1, arg2) {
   return window['go']['main']['App']['Send'](arg1, arg2);
 }
 
+export function SendWithImages(arg1, arg2, arg3) {
+  return window['go']['main']['App']['SendWithImages'](arg1, arg2, arg3);
+}
+
 export function SetEndpoint(arg1, arg2) {
   return window['go']['main']['App']['SetEndpoint'](arg1, arg2);
 }
