@@ -549,3 +549,33 @@ func TestUsageReportPricesTodaysReplies(t *testing.T) {
 		t.Fatalf("Usage(0): %v", err)
 	}
 }
+
+func TestPromptPresetsStartWithASetAndCanBeEdited(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), nil)
+	got, err := a.PromptPresets()
+	if err != nil || len(got) == 0 {
+		t.Fatalf("starter presets = %+v, %v", got, err)
+	}
+	mine := []PromptPreset{{Name: " Pirate ", Prompt: " Talk like a pirate. "}}
+	if saved, err := a.SetPromptPresets(mine); err != nil || saved[0].Name != "Pirate" || saved[0].Prompt != "Talk like a pirate." {
+		t.Fatalf("SetPromptPresets = %+v, %v", saved, err)
+	}
+	if got, _ := a.PromptPresets(); len(got) != 1 || got[0].Name != "Pirate" {
+		t.Fatalf("after saving: %+v", got)
+	}
+	for _, bad := range [][]PromptPreset{
+		{{Name: "", Prompt: "x"}},
+		{{Name: "a", Prompt: ""}},
+		{{Name: "a", Prompt: "x"}, {Name: "a", Prompt: "y"}},
+	} {
+		if _, err := a.SetPromptPresets(bad); kindOf(err) != chat.KindInvalidInput {
+			t.Errorf("SetPromptPresets(%+v) = %v", bad, err)
+		}
+	}
+	if _, err := a.SetPromptPresets(nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.PromptPresets(); len(got) != 0 {
+		t.Fatalf("an emptied list must stay empty, got %+v", got)
+	}
+}

@@ -372,6 +372,20 @@ export namespace main {
 	    }
 	}
 	
+	export class PromptPreset {
+	    name: string;
+	    prompt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PromptPreset(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.prompt = source["prompt"];
+	    }
+	}
 	export class SearchHit {
 	    conversationId: string;
 	    messageId: string;

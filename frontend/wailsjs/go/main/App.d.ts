@@ -35,6 +35,8 @@ export function Preferences():Promise<main.Preferences>;
 
 export function Prices():Promise<Array<pricing.Price>>;
 
+export function PromptPresets():Promise<Array<main.PromptPreset>>;
+
 export function Regenerate(arg1:string,arg2:string):Promise<chat.Turn>;
 
 export function RenameConversation(arg1:string,arg2:string):Promise<void>;
@@ -62,6 +64,8 @@ export function SetModel(arg1:string):Promise<string>;
 export function SetPreferences(arg1:main.Preferences):Promise<main.Preferences>;
 
 export function SetPrices(arg1:Array<pricing.Price>):Promise<Array<pricing.Price>>;
+
+export function SetPromptPresets(arg1:Array<main.PromptPreset>):Promise<Array<main.PromptPreset>>;
 
 export function SetTitleOptions(arg1:boolean,arg2:string):Promise<chat.TitleOptions>;
 

@@ -62,6 +62,10 @@ export function Prices() {
   return window['go']['main']['App']['Prices']();
 }
 
+export function PromptPresets() {
+  return window['go']['main']['App']['PromptPresets']();
+}
+
 export function Regenerate(arg1, arg2) {
   return window['go']['main']['App']['Regenerate'](arg1, arg2);
 }
@@ -116,6 +120,10 @@ export function SetPreferences(arg1) {
 
 export function SetPrices(arg1) {
   return window['go']['main']['App']['SetPrices'](arg1);
+}
+
+export function SetPromptPresets(arg1) {
+  return window['go']['main']['App']['SetPromptPresets'](arg1);
 }
 
 export function SetTitleOptions(arg1, arg2) {
