@@ -10,7 +10,7 @@ LDFLAGS := -X main.version=$(VERSION)
 BIN     := build/bin/qwendesk
 ARTIFACTS ?= $(CURDIR)/build/test-artifacts
 
-.PHONY: all setup run dev build bindings test test-go test-keychain test-frontend check-bindings test-e2e fake clean
+.PHONY: all setup run dev build bindings test test-go test-keychain test-frontend check-bindings test-e2e test-fuzz fuzz fake clean
 
 all: build
 
@@ -32,12 +32,16 @@ build: setup
 
 ## test: everything CI runs
 test: setup
-	$(MAKE) --no-print-directory test-go test-keychain test-frontend check-bindings build test-e2e
+	$(MAKE) --no-print-directory test-go test-fuzz test-keychain test-frontend check-bindings build test-e2e
 	@echo "make test: all suites passed"
 
 test-go:
 	go vet -tags $(TAGS) ./...
 	go test -tags $(TAGS) -race -count=1 ./...
+
+## test-fuzz: every fuzz target briefly (make fuzz runs them longer)
+test-fuzz:
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 test-keychain:
 	./scripts/keychain-test.sh
@@ -67,3 +71,10 @@ fake:
 
 clean:
 	rm -rf build/bin build/test-artifacts frontend/dist/assets frontend/dist/index.html
+
+## fuzz: the fuzz targets for longer (FUZZTIME each, default 2m); crashers land in testdata/fuzz
+FUZZTIME ?= 2m
+fuzz:
+	go test -run XXX -fuzz FuzzSSEDecoder -fuzztime $(FUZZTIME) ./internal/qwen/
+	go test -run XXX -fuzz FuzzStreamChunks -fuzztime $(FUZZTIME) ./internal/qwen/
+	go test -run XXX -fuzz FuzzImportJSON -fuzztime $(FUZZTIME) ./internal/store/
