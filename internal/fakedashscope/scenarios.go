@@ -391,9 +391,11 @@ func isTitleRequest(req chatRequest) bool {
 	return false
 }
 
-// titleFor makes a short title from the first words of the question.
+// titleFor makes a short title from the first words of the question (its first line: the
+// app's naming call puts the answer below it).
 func titleFor(question string) string {
-	words := strings.Fields(question)
+	line, _, _ := strings.Cut(strings.TrimSpace(question), "\n")
+	words := strings.Fields(line)
 	if len(words) > 5 {
 		words = words[:5]
 	}
