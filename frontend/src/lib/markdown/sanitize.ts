@@ -1,0 +1,245 @@
+// Sanitizing: every block's HTML goes through a strict DOMPurify config, then a post-processing
+// pass in an inert <template> (nothing there loads: no images, no fonts) that
+//  - turns links into <a data-href> with no href (clicks are handled by the message component,
+//    which opens http(s)/mailto in the system browser and ignores everything else),
+//  - replaces every image that is not a data: image with a link-styled "[image: alt] (host)",
+//  - wraps code blocks with a header (language, Copy) and highlights closed ones,
+//  - swaps math placeholders for KaTeX's HTML, sanitized on its own with a config that keeps the
+//    `style` attributes and SVG KaTeX needs but nothing that runs or loads.
+// Math goes in after the strict pass (rather than loosening that pass for everyone) so markdown
+// and raw HTML from the model can never carry `style`, SVG or MathML; only KaTeX's own output can.
+import DOMPurify, { type Config } from 'dompurify';
+import { t } from '../i18n';
+import { highlight, languageFor } from './highlight';
+import { PLACEHOLDER, renderTex, type MathItem } from './math';
+
+const STRICT: Config = {
+  ALLOWED_TAGS: [
+    'a', 'abbr', 'b', 'blockquote', 'br', 'code', 'dd', 'del', 'details', 'div', 'dl', 'dt', 'em',
+    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'input', 'ins', 'kbd', 'li', 'mark', 'ol',
+    'p', 'pre', 'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'summary', 'sup', 'table',
+    'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'u', 'ul', 'var',
+  ],
+  ALLOWED_ATTR: ['href', 'src', 'alt', 'title', 'type', 'checked', 'disabled', 'start', 'align', 'colspan', 'rowspan', 'class', 'open'],
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  ALLOW_UNKNOWN_PROTOCOLS: false,
+  // Relative URLs are refused too: the app's own pages are not the model's to link to.
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|data:image\/(?:png|gif|jpe?g|webp|avif);base64,)/i,
+  // DOMPurify checks every attribute not marked URI-safe against that regexp: these hold no URLs.
+  ADD_URI_SAFE_ATTR: ['align', 'start', 'colspan', 'rowspan', 'type', 'checked', 'disabled', 'open'],
+  KEEP_CONTENT: true,
+};
+
+const KATEX: Config = {
+  USE_PROFILES: { html: true, svg: true, mathMl: true },
+  // KaTeX's MathML keeps the TeX source in <semantics><annotation> for screen readers and copying.
+  ADD_TAGS: ['semantics', 'annotation'],
+  ADD_ATTR: ['encoding'],
+  FORBID_TAGS: ['a', 'img', 'image', 'use', 'foreignObject', 'form', 'input', 'button', 'style', 'iframe', 'audio', 'video'],
+  FORBID_ATTR: ['href', 'xlink:href', 'src', 'srcset', 'action', 'formaction'],
+  ALLOW_DATA_ATTR: false,
+};
+
+type Purifier = ReturnType<typeof DOMPurify>;
+let strict: Purifier | null = null;
+let forMath: Purifier | null = null;
+
+function strictPurifier(): Purifier {
+  if (strict) return strict;
+  const p = DOMPurify(window);
+  p.addHook('uponSanitizeAttribute', (node, data) => {
+    // Only marked's own `language-*` class on <code> survives; the model can't borrow app classes.
+    if (data.attrName === 'class') {
+      data.keepAttr =
+        (node.nodeName === 'CODE' && /^language-[\w#+.-]{1,40}$/.test(data.attrValue)) ||
+        (node.nodeName === 'DIV' && data.attrValue === 'md-math-block');
+    }
+  });
+  p.addHook('afterSanitizeAttributes', (node) => {
+    // Task-list checkboxes only: any other input becomes an inert, disabled checkbox.
+    if (node.nodeName === 'INPUT') {
+      for (const attr of [...node.attributes]) if (attr.name !== 'checked') node.removeAttribute(attr.name);
+      node.setAttribute('type', 'checkbox');
+      node.setAttribute('disabled', '');
+    }
+  });
+  strict = p;
+  return p;
+}
+
+function mathPurifier(): Purifier {
+  if (forMath) return forMath;
+  const p = DOMPurify(window);
+  p.addHook('uponSanitizeAttribute', (_node, data) => {
+    // KaTeX writes sizes and colours; nothing else belongs in its style attributes.
+    if (data.attrName === 'style' && /url\s*\(|expression|@import|\\|javascript:|behavior|binding/i.test(data.attrValue)) {
+      data.keepAttr = false;
+    }
+  });
+  forMath = p;
+  return p;
+}
+
+const SAFE_LINK = /^(?:https?|mailto):/i;
+const DATA_IMAGE = /^data:image\/(?:png|gif|jpe?g|webp|avif);base64,[a-z0-9+/=\s]+$/i;
+
+/** The URL if it may be opened in the system browser (http, https, mailto), else ''. */
+export function safeLink(href: string | null | undefined): string {
+  if (!href) return '';
+  const v = href.trim();
+  if (!SAFE_LINK.test(v)) return '';
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'mailto:' ? u.href : '';
+  } catch {
+    return '';
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+export interface SanitizeOptions {
+  /** Highlight closed code blocks (the growing tail is shown as plain monospace). */
+  highlight: boolean;
+  /** The tail while streaming: formulas that don't parse yet are shown as their source, not as an error. */
+  partial: boolean;
+}
+
+/** Sanitized, post-processed HTML for one block of marked output. */
+export function sanitizeBlock(html: string, math: MathItem[], opts: SanitizeOptions): string {
+  const clean = strictPurifier().sanitize(html, STRICT) as string;
+  const tpl = document.createElement('template');
+  tpl.innerHTML = clean;
+  const root = tpl.content;
+  const doc = root.ownerDocument;
+
+  for (const a of [...root.querySelectorAll('a')]) {
+    const url = safeLink(a.getAttribute('href'));
+    a.removeAttribute('href');
+    a.className = 'md-link';
+    if (url) {
+      a.setAttribute('data-href', url);
+      a.setAttribute('title', url);
+      a.setAttribute('tabindex', '0');
+      a.setAttribute('role', 'link');
+    } else {
+      a.classList.add('md-link-inert');
+      a.removeAttribute('title');
+    }
+  }
+
+  for (const img of [...root.querySelectorAll('img')]) {
+    const src = img.getAttribute('src') ?? '';
+    if (DATA_IMAGE.test(src)) {
+      img.className = 'md-img';
+      continue;
+    }
+    const alt = (img.getAttribute('alt') ?? '').replace(PLACEHOLDER, (_, i) => math[+i]?.tex ?? '');
+    const url = safeLink(src);
+    const host = url ? hostOf(url) : '';
+    const a = doc.createElement('a');
+    a.className = 'md-link md-img-link';
+    a.textContent = (alt ? t('md.image', { alt }) : t('md.imageNoAlt')) + (host ? ` (${host})` : '');
+    if (url) {
+      a.setAttribute('data-href', url);
+      a.setAttribute('title', t('md.openImage', { url }));
+      a.setAttribute('tabindex', '0');
+      a.setAttribute('role', 'link');
+    } else {
+      a.classList.add('md-link-inert');
+    }
+    img.replaceWith(a);
+  }
+
+  for (const input of root.querySelectorAll('input')) input.closest('li')?.classList.add('md-task');
+
+  for (const table of [...root.querySelectorAll('table')]) {
+    const wrap = doc.createElement('div');
+    wrap.className = 'md-table';
+    table.replaceWith(wrap);
+    wrap.append(table);
+  }
+
+  for (const code of [...root.querySelectorAll('pre > code')]) {
+    const pre = code.parentElement!;
+    const lang = /^language-(.+)$/.exec(code.className)?.[1] ?? '';
+    // marked ends the code with a newline, which <pre> would show as an empty last line.
+    const text = (code.textContent ?? '').replace(/\n$/, '');
+    code.className = '';
+    code.textContent = text;
+    if (opts.highlight) {
+      const html = highlight(text, lang);
+      if (html !== null) {
+        code.innerHTML = html;
+        code.className = 'hljs';
+      }
+    }
+    const box = doc.createElement('div');
+    box.className = 'md-code';
+    const head = doc.createElement('div');
+    head.className = 'md-code-head';
+    const label = doc.createElement('span');
+    label.className = 'md-code-lang';
+    label.textContent = lang || t('md.code');
+    const copy = doc.createElement('button');
+    copy.type = 'button';
+    copy.className = 'md-copy';
+    copy.setAttribute('data-copy', '');
+    copy.setAttribute('aria-label', t('md.copyCode'));
+    copy.textContent = t('common.copy');
+    head.append(label, copy);
+    if (languageFor(lang)) box.setAttribute('data-lang', languageFor(lang));
+    pre.replaceWith(box);
+    box.append(head, pre);
+  }
+
+  if (math.length) insertMath(root, math, opts.partial);
+
+  // A placeholder can only survive in an attribute (an image's alt or a title): put the source back.
+  for (const el of root.querySelectorAll('*')) {
+    for (const attr of [...el.attributes]) {
+      if (attr.value.includes('\uE000')) el.setAttribute(attr.name, attr.value.replace(PLACEHOLDER, (_, i) => math[+i]?.tex ?? ''));
+    }
+  }
+
+  return tpl.innerHTML;
+}
+
+function insertMath(root: DocumentFragment, math: MathItem[], partial: boolean): void {
+  const doc = root.ownerDocument;
+  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const hits: Text[] = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if ((n as Text).data.includes('\uE000')) hits.push(n as Text);
+  for (const node of hits) {
+    const parts = node.data.split(/(\uE000\d+\uE001)/);
+    const frag = doc.createDocumentFragment();
+    for (const part of parts) {
+      const m = /^\uE000(\d+)\uE001$/.exec(part);
+      const item = m ? math[+m[1]] : undefined;
+      if (!item) {
+        if (part) frag.append(part);
+        continue;
+      }
+      const span = doc.createElement('span');
+      const html = renderTex(item.tex, item.display);
+      if (html !== null) {
+        span.className = item.display ? 'md-math md-math-display' : 'md-math';
+        span.innerHTML = mathPurifier().sanitize(html, KATEX) as string;
+      } else {
+        // Mid-stream a formula is often half-written: show its source quietly until it parses.
+        span.className = partial ? 'md-math-src' : 'md-math-src md-math-error';
+        if (!partial) span.setAttribute('title', t('md.mathError'));
+        span.textContent = item.tex;
+      }
+      frag.append(span);
+    }
+    node.replaceWith(frag);
+  }
+}
