@@ -1,6 +1,10 @@
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import { applyCachedPreferences } from './lib/preferences.svelte';
+
+// Theme, font size and language as last saved, before the first paint (Status() confirms them).
+applyCachedPreferences();
 
 // In a plain browser during development, ?mock=<scenario> stands in for the Go side.
 // The whole branch is compiled out of production builds.

@@ -2,7 +2,7 @@
 import { vi } from 'vitest';
 import type { Backend } from '../src/lib/bridge';
 import type { EventName, EventPayloads } from '../src/lib/events';
-import type { AppStatus, Conversation, ConversationSummary, ImportResult, KeyStatus, SearchGroup, Turn, ViewState } from '../src/lib/types';
+import type { AppStatus, Conversation, ConversationSettings, ConversationSummary, ImportResult, KeyStatus, SearchGroup, Turn, ViewState, Preferences, Price, UsageReport } from '../src/lib/types';
 
 export function keyStatus(over: Partial<KeyStatus> = {}): KeyStatus {
   return {
@@ -30,8 +30,14 @@ export function appStatus(over: Partial<AppStatus> = {}): AppStatus {
     version: 'test',
     problems: [],
     titles: { enabled: true, model: 'qwen-flash' },
+    preferences: preferences(),
+    prices: [],
     ...over,
   };
+}
+
+export function preferences(over: Partial<Preferences> = {}): Preferences {
+  return { theme: 'system', language: 'system', fontSize: 15, sendKey: 'enter', proxyMode: 'system', proxyURL: '', ...over };
 }
 
 export const conv: Conversation = { id: 'c1', title: '', model: 'qwen-plus', pinned: false, messages: [] };
@@ -69,6 +75,12 @@ export function fakeBackend() {
     conversation: vi.fn(async (_id: string): Promise<Conversation> => ({ ...conv, messages: [] })),
     send: vi.fn(async () => turn(++turns)),
     stop: vi.fn(async () => {}),
+    regenerate: vi.fn(async (_c: string, _replyId: string) => turn(++turns)),
+    continueReply: vi.fn(async (_c: string, replyId: string) => ({ ...turn(++turns), assistantMessageId: replyId })),
+    editMessage: vi.fn(async (_c: string, _messageId: string, _text: string) => turn(++turns)),
+    selectVersion: vi.fn(async (_c: string, _messageId: string): Promise<Conversation> => ({ ...conv, messages: [] })),
+    deleteMessage: vi.fn(async (_c: string, _messageId: string): Promise<Conversation> => ({ ...conv, messages: [] })),
+    updateConversationSettings: vi.fn(async (_c: string, s: ConversationSettings): Promise<ConversationSettings> => s),
     listConversations: vi.fn(async (): Promise<ConversationSummary[]> => []),
     renameConversation: vi.fn(async (_id: string, _title: string) => {}),
     pinConversation: vi.fn(async (_id: string, _pinned: boolean) => {}),
@@ -81,6 +93,11 @@ export function fakeBackend() {
     viewState: vi.fn(async (): Promise<ViewState> => ({ conversationId: '', scrollTop: 0 })),
     saveViewState: vi.fn(async (_id: string, _top: number) => {}),
     setTitleOptions: vi.fn(async (enabled: boolean, model: string) => ({ enabled, model })),
+    preferences: vi.fn(async (): Promise<Preferences> => preferences()),
+    setPreferences: vi.fn(async (p: Preferences): Promise<Preferences> => p),
+    usage: vi.fn(async (_days: number): Promise<UsageReport> => ({ from: '2025-06-01', to: '2025-06-01', currency: 'CNY', rows: [] })),
+    prices: vi.fn(async (): Promise<Price[]> => []),
+    setPrices: vi.fn(async (p: Price[]): Promise<Price[]> => p),
     onEvent: vi.fn((name: string, handler: (p: never) => void) => {
       const set = listeners.get(name) ?? new Set();
       const h = handler as (p: unknown) => void;

@@ -1,7 +1,10 @@
 // Dev-only stand-in for the Go side, so the UI can be run in a plain browser:
-// `npm run dev`, then open /?mock=chat (also: setup, env, nokeychain, error, stream, demo, settings, picker, history, search, menu, data).
+// `npm run dev`, then open /?mock=chat (also: setup, env, nokeychain, error, stream, demo, settings, picker, history, search, menu, data,
+// usage, prices; see mockUsage.ts for &theme=, &lang=, &font=, &sendkey=, &nousage).
 // main.ts only imports it when import.meta.env.DEV, so it never reaches the production bundle.
 import type { AppStatus, Conversation, KeyStatus, Message, SearchGroup, SearchPart } from '../lib/types';
+import { installBranches } from './mockBranches';
+import { mockPreferences, mockPrices, mockUsage } from './mockUsage';
 
 type Handler = (...data: unknown[]) => void;
 
@@ -45,6 +48,7 @@ function sampleConversations(): Stored[] {
     { id: 'c-q', title: '量子纠缠的通俗解释', model: 'qwen-max', pinned: false, createdAt: ago(27 * H), updatedAt: ago(26 * H), messages: [msg('q1u', 'user', '用通俗的语言解释量子纠缠'), msg('q1a', 'assistant', '想象一对魔法骰子：无论相隔多远，掷出的点数总是相关的。')] },
     { id: 'c-empty', title: '', model: 'qwen-plus', pinned: false, createdAt: ago(50 * H), updatedAt: ago(50 * H), messages: [msg('e1u', 'user', 'hi')] },
     { id: 'c-long', title: 'A conversation with a very long title that has to be truncated with an ellipsis', model: 'qwen-plus', pinned: false, createdAt: ago(80 * H), updatedAt: ago(80 * H), messages: [msg('l1u', 'user', 'Long?'), msg('l1a', 'assistant', 'Yes.')] },
+    { id: 'c-md', title: 'Binary search with code, a table and math', model: 'qwen-plus', pinned: false, createdAt: ago(60 * H), updatedAt: ago(60 * H), messages: [msg('md1u', 'user', 'Explain binary search with code, a table and the math'), { ...msg('md1a', 'assistant', richReply('Explain binary search with code, a table and the math')), reasoning: MOCK_REASONING }] },
     { id: 'c-old', title: 'Translate a proverb', model: 'qwen-plus', pinned: false, createdAt: ago(40 * 24 * H), updatedAt: ago(40 * 24 * H), messages: [msg('o1u', 'user', 'Translate “The early bird catches the worm” into Chinese'), msg('o1a', 'assistant', '早起的鸟儿有虫吃。')] },
   ];
 }
@@ -59,6 +63,23 @@ function parts(text: string, q: string): SearchPart[] | null {
     { text: text.slice(i, i + q.length), match: true },
     { text: text.slice(i + q.length, to) + (to < text.length ? '…' : ''), match: false },
   ].filter((p) => p.text);
+}
+
+const MOCK_REASONING =
+  'The user wants an example. I should show **Markdown** features: a list, a `code` block, a table and some math like $E = mc^2$.\n\n1. Start with a heading\n2. Then code, then a table';
+
+function richReply(text: string): string {
+  return [
+    `You said: “${text}”.`,
+    '## Binary search in Go',
+    'Binary search finds an item in a **sorted** slice in $O(\\log n)$ steps — far fewer than a linear scan. It costs $5 and $10 in CPU-cents, which is *not* math.',
+    '```go\n// Search returns the index of x in xs, or -1.\nfunc Search(xs []int, x int) int {\n\tlo, hi := 0, len(xs)-1\n\tfor lo <= hi {\n\t\tmid := lo + (hi-lo)/2\n\t\tswitch {\n\t\tcase xs[mid] == x:\n\t\t\treturn mid\n\t\tcase xs[mid] < x:\n\t\t\tlo = mid + 1\n\t\tdefault:\n\t\t\thi = mid - 1\n\t\t}\n\t}\n\treturn -1\n}\n```',
+    '| Algorithm | Time | Space | 备注 |\n|---|:-:|:-:|---|\n| Linear scan | $O(n)$ | $O(1)$ | 无需排序 |\n| Binary search | $O(\\log n)$ | $O(1)$ | 需要有序 |\n| Hash lookup | $O(1)$ | $O(n)$ | 额外内存 |',
+    'The number of steps satisfies\n\n$$\nT(n) = T\\left(\\frac{n}{2}\\right) + 1 \\implies T(n) = \\lceil \\log_2 (n+1) \\rceil\n$$',
+    '- [x] Sorted input\n- [ ] Handle duplicates\n  - return the *first* match\n  - or the last one',
+    '> Tip: see the [Go documentation](https://pkg.go.dev/sort#Search) — and this image is not loaded: ![diagram](https://example.com/diagram.png)',
+    '这是一段中文说明：二分查找每一步都把搜索范围缩小一半，所以非常快。',
+  ].join('\n\n');
 }
 
 export function installMock(scenario: string): void {
@@ -84,8 +105,10 @@ export function installMock(scenario: string): void {
     version: 'dev',
     problems: [],
     titles: { enabled: true, model: 'qwen-flash' },
+    preferences: mockPreferences(),
+    prices: [...mockPrices],
   };
-  const withHistory = ['chat', 'history', 'search', 'data', 'menu', 'delete'].includes(scenario);
+  const withHistory = ['chat', 'history', 'search', 'data', 'menu', 'delete', 'usage', 'prices'].includes(scenario);
   const store: Stored[] = withHistory ? sampleConversations() : [];
   const find = (id: string) => store.find((c) => c.id === id && !c.deleted);
   const touch = (id: string) => {
@@ -197,6 +220,19 @@ export function installMock(scenario: string): void {
           localStorage.setItem('qd-mock-view', JSON.stringify({ conversationId, scrollTop }));
         },
         SetTitleOptions: async (enabled: boolean, model: string) => (status.titles = { enabled, model }),
+        Preferences: async () => status.preferences,
+        SetPreferences: async (p: NonNullable<AppStatus['preferences']>) => {
+          await sleep(150);
+          if (p.proxyMode === 'custom' && !/^(https?|socks5h?):\/\/[^\s/]+/.test(p.proxyURL))
+            throw { kind: 'invalid_input', message: `proxy URL "${p.proxyURL}" must start with http://, https:// or socks5://` };
+          return (status.preferences = { ...p });
+        },
+        Usage: async (days: number) => {
+          await sleep(120);
+          return mockUsage(days, status.prices ?? []);
+        },
+        Prices: async () => status.prices ?? [],
+        SetPrices: async (p: NonNullable<AppStatus['prices']>) => (status.prices = p.map((x) => ({ ...x }))),
         Send: async (conversationId: string, text: string) => {
           await sleep(150);
           if (scenario === 'error') throw 'network: dial tcp: lookup dashscope.aliyuncs.com: no such host';
@@ -206,7 +242,11 @@ export function installMock(scenario: string): void {
           const answer = msg(t.assistantMessageId, 'assistant', '', 'streaming');
           stored?.messages.push(msg(t.userMessageId, 'user', text), answer);
           touch(conversationId);
-          const reply = `You said: “${text}”.\n\nThis is a mock reply streamed in small pieces so the caret, auto-scroll and Stop can be tried without DashScope. 这是一段模拟回复，用来检查中文排版是否正常。`;
+          const plain = `You said: “${text}”.\n\nThis is a mock reply streamed in small pieces so the caret, auto-scroll and Stop can be tried without DashScope. 这是一段模拟回复，用来检查中文排版是否正常。`;
+          // A rich answer (markdown, code, table, math) after a short thinking phase; `demo` keeps the plain one.
+          const reply = scenario === 'demo' ? plain : richReply(text);
+          const thought = scenario === 'demo' ? '' : MOCK_REASONING;
+          let thoughtPos = 0;
           let seq = 0;
           let pos = 0;
           const base = { requestId: t.requestId, conversationId, messageId: t.assistantMessageId };
@@ -225,6 +265,14 @@ export function installMock(scenario: string): void {
               }
               emit('chat:done', { ...base, seq: ++seq, status: 'complete', finishReason: 'stop', usage: { prompt_tokens: 20, completion_tokens: 60, total_tokens: 80 } });
               timers.delete(t.requestId);
+              return;
+            }
+            if (thoughtPos < thought.length) {
+              const piece = thought.slice(thoughtPos, thoughtPos + 8);
+              thoughtPos += 8;
+              answer.reasoning += piece;
+              emit('chat:delta', { ...base, seq: ++seq, content: '', reasoning: piece });
+              timers.set(t.requestId, window.setTimeout(tick, scenario === 'stream' ? 400 : 40));
               return;
             }
             const chunk = reply.slice(pos, pos + 6);
@@ -246,6 +294,19 @@ export function installMock(scenario: string): void {
       },
     },
   };
+
+  // &send=<text> types a prompt and sends it once the app is up (any scenario), e.g. to watch the
+  // rich mock reply stream: /?mock=chat&send=hi
+  const autoSend = new URLSearchParams(location.search).get('send');
+  if (autoSend) {
+    setTimeout(() => {
+      const ta = document.querySelector<HTMLTextAreaElement>('[data-testid="composer"]');
+      if (!ta) return;
+      ta.value = autoSend;
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+      setTimeout(() => document.querySelector<HTMLButtonElement>('[data-testid="send"]')?.click(), 50);
+    }, 300);
+  }
 
   if (scenario === 'demo' || scenario === 'stream') {
     // Act like a user: type a prompt and press Send once the app is up.
@@ -299,6 +360,15 @@ export function installMock(scenario: string): void {
     }, 400);
   }
 
+  if (scenario === 'usage' || scenario === 'prices') {
+    setTimeout(() => {
+      document.querySelector<HTMLButtonElement>('[data-testid="open-usage"]')?.click();
+      if (scenario === 'prices') setTimeout(() => document.querySelector<HTMLButtonElement>('[data-testid="edit-prices"]')?.click(), 300);
+      if (new URLSearchParams(location.search).get('chart') === 'cost')
+        setTimeout(() => document.querySelector<HTMLButtonElement>('[data-testid="chart-cost"]')?.click(), 400);
+    }, 300);
+  }
+
   if (scenario === 'settings' || scenario === 'picker') {
     const id = scenario === 'settings' ? 'open-settings' : 'model-picker';
     setTimeout(() => document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)?.click(), 300);
@@ -314,4 +384,12 @@ export function installMock(scenario: string): void {
     EventsOff: (name: string) => listeners.delete(name),
     BrowserOpenURL: (url: string) => window.open(url, '_blank', 'noopener'),
   };
+
+  // Regenerate / edit / versions / delete and per-conversation settings (./mockBranches.ts).
+  installBranches({
+    app: (w.go as { main: { App: Parameters<typeof installBranches>[0]['app'] } }).main.App,
+    store,
+    emit,
+    onEvent: (name, cb) => listeners.set(name, (listeners.get(name) ?? new Set<Handler>()).add(cb as Handler)),
+  });
 }

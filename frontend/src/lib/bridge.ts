@@ -7,6 +7,7 @@ import type { EventPayloads } from './events';
 import type {
   AppStatus,
   Conversation,
+  ConversationSettings,
   ConversationSummary,
   Endpoint,
   ExportFormat,
@@ -15,6 +16,9 @@ import type {
   KeyTest,
   ModelInfo,
   ModelList,
+  Preferences,
+  Price,
+  UsageReport,
   SearchGroup,
   TitleOptions,
   Turn,
@@ -42,6 +46,23 @@ export const conversation = (id: string): Promise<Conversation> => as(App.Conver
 export const send = (conversationId: string, text: string): Promise<Turn> =>
   as(App.Send(conversationId, text));
 export const stop = (requestId: string): Promise<void> => as(App.Stop(requestId));
+/** Answers the reply's question again (streams like Send); the old reply stays as a version. */
+export const regenerate = (conversationId: string, replyId: string): Promise<Turn> =>
+  as(App.Regenerate(conversationId, replyId));
+/** Extends a cut-off reply; the continuation streams into the same message. */
+export const continueReply = (conversationId: string, replyId: string): Promise<Turn> =>
+  as(App.ContinueReply(conversationId, replyId));
+/** Sends an edited copy of a user message as a new branch (streams like Send). */
+export const editMessage = (conversationId: string, messageId: string, text: string): Promise<Turn> =>
+  as(App.EditMessage(conversationId, messageId, text));
+/** Shows that version and its newest continuation; resolves with the conversation as now shown. */
+export const selectVersion = (conversationId: string, messageId: string): Promise<Conversation> =>
+  as(App.SelectVersion(conversationId, messageId));
+/** Deleting a user message also deletes its replies; resolves with the conversation as now shown. */
+export const deleteMessage = (conversationId: string, messageId: string): Promise<Conversation> =>
+  as(App.DeleteMessage(conversationId, messageId));
+export const updateConversationSettings = (conversationId: string, s: ConversationSettings): Promise<ConversationSettings> =>
+  as(App.UpdateConversationSettings(conversationId, s));
 
 /** Pinned first, then newest first. */
 export const listConversations = (): Promise<ConversationSummary[]> => as(App.ListConversations());
@@ -62,6 +83,15 @@ export const saveViewState = (conversationId: string, scrollTop: number): Promis
   as(App.SaveViewState(conversationId, scrollTop));
 export const setTitleOptions = (enabled: boolean, model: string): Promise<TitleOptions> =>
   as(App.SetTitleOptions(enabled, model));
+export const preferences = (): Promise<Preferences> => as(App.Preferences());
+/** Go validates; rejects `invalid_input` with a message. Resolves with the preferences as stored. */
+export const setPreferences = (p: Preferences): Promise<Preferences> =>
+  as(App.SetPreferences(p as Parameters<typeof App.SetPreferences>[0]));
+/** Token usage per day and model over the last `days` days (1..366), today included. */
+export const usage = (days: number): Promise<UsageReport> => as(App.Usage(days));
+export const prices = (): Promise<Price[]> => as(App.Prices());
+/** Go validates (non-negative numbers, model ids, at most 200 rows); resolves with the table as stored. */
+export const setPrices = (p: Price[]): Promise<Price[]> => as(App.SetPrices(p));
 
 /**
  * Subscribes to one event and returns the function that removes exactly this listener.
@@ -98,6 +128,12 @@ export interface Backend {
   conversation: typeof conversation;
   send: typeof send;
   stop: typeof stop;
+  regenerate: typeof regenerate;
+  continueReply: typeof continueReply;
+  editMessage: typeof editMessage;
+  selectVersion: typeof selectVersion;
+  deleteMessage: typeof deleteMessage;
+  updateConversationSettings: typeof updateConversationSettings;
   listConversations: typeof listConversations;
   renameConversation: typeof renameConversation;
   pinConversation: typeof pinConversation;
@@ -110,6 +146,11 @@ export interface Backend {
   viewState: typeof viewState;
   saveViewState: typeof saveViewState;
   setTitleOptions: typeof setTitleOptions;
+  preferences: typeof preferences;
+  setPreferences: typeof setPreferences;
+  usage: typeof usage;
+  prices: typeof prices;
+  setPrices: typeof setPrices;
   onEvent: typeof onEvent;
   openExternal: typeof openExternal;
 }
@@ -126,6 +167,12 @@ export const backend: Backend = {
   conversation,
   send,
   stop,
+  regenerate,
+  continueReply,
+  editMessage,
+  selectVersion,
+  deleteMessage,
+  updateConversationSettings,
   listConversations,
   renameConversation,
   pinConversation,
@@ -138,6 +185,11 @@ export const backend: Backend = {
   viewState,
   saveViewState,
   setTitleOptions,
+  preferences,
+  setPreferences,
+  usage,
+  prices,
+  setPrices,
   onEvent,
   openExternal,
 };

@@ -15,7 +15,8 @@ import {
   type RetryEvent,
 } from './events';
 import { toTurnError } from './errors';
-import type { Conversation, Message, Turn, TurnError } from './types';
+import { settingsOf } from './convSettings';
+import type { Conversation, ConversationSettings, Message, Turn, TurnError } from './types';
 
 export interface RetryInfo {
   attempt: number;
@@ -28,7 +29,20 @@ export interface UIMessage extends Message {
   retry?: RetryInfo | null;
 }
 
-export type ChatBackend = Pick<Backend, 'newConversation' | 'conversation' | 'send' | 'stop' | 'onEvent'>;
+export type ChatBackend = Pick<
+  Backend,
+  | 'newConversation'
+  | 'conversation'
+  | 'send'
+  | 'stop'
+  | 'onEvent'
+  | 'regenerate'
+  | 'continueReply'
+  | 'editMessage'
+  | 'selectVersion'
+  | 'deleteMessage'
+  | 'updateConversationSettings'
+>;
 
 export interface ChatOptions {
   /** The model new assistant messages are labelled with until the server says otherwise. */
@@ -75,6 +89,12 @@ function nextFrame(fn: () => void): void {
 
 let tempIds = 0;
 
+/** The versions a new sibling of `oldId` gets until Go's copy says otherwise: it is the newest. */
+function grow(v: Message['versions'], oldId: string, newId: string): Message['versions'] {
+  const ids = [...(v?.ids ?? [oldId]), newId];
+  return { index: ids.length - 1, count: ids.length, ids };
+}
+
 export class ChatStore {
   conversation = $state<Conversation | null>(null);
   messages = $state<UIMessage[]>([]);
@@ -91,9 +111,15 @@ export class ChatStore {
   scrollRequest = $state<ScrollRequest | null>(null);
   /** A message briefly highlighted after jumping to it from search. */
   highlightId = $state('');
+  /** The user message whose inline editor is open. */
+  editingId = $state('');
+  /** A message action (select version, delete) or a settings save is waiting for Go. */
+  acting = $state(false);
 
   readonly busy = $derived(this.sending || this.active !== null);
   readonly canSend = $derived(!this.busy && this.draft.trim() !== '');
+  /** The open conversation's settings (null before the first send created it). */
+  readonly settings = $derived<ConversationSettings | null>(this.conversation ? settingsOf(this.conversation) : null);
 
   private api: ChatBackend;
   private modelOf: () => string;
@@ -115,10 +141,13 @@ export class ChatStore {
   private highlightTimer: ReturnType<typeof setTimeout> | undefined;
   private hooks: Pick<ChatOptions, 'onCreated' | 'onTurnEnd'>;
   private highlightMs: number;
+  /** Turns (regenerate, edit) after which Go's copy is loaded again for the right versions. */
+  private reloadAfter = new Set<string>();
 
   constructor(api: ChatBackend, opts: ChatOptions = {}) {
     this.api = api;
-    this.modelOf = opts.model ?? (() => this.conversation?.model ?? '');
+    const fallback = opts.model ?? (() => '');
+    this.modelOf = () => this.conversation?.settings?.model || this.conversation?.model || fallback();
     this.schedule = opts.schedule ?? nextFrame;
     this.hooks = { onCreated: opts.onCreated, onTurnEnd: opts.onTurnEnd };
     this.highlightMs = opts.highlightMs ?? 2000;
@@ -150,6 +179,7 @@ export class ChatStore {
     this.notice = null;
     this.loading = false;
     this.scrollRequest = null;
+    this.editingId = '';
     return true;
   }
 
@@ -170,6 +200,7 @@ export class ChatStore {
     if (this.conversation?.id !== id) {
       this.leave(id);
       this.notice = null;
+      this.editingId = '';
       const cached = this.cache.get(id);
       if (cached) {
         this.conversation = cached.conversation;
@@ -310,6 +341,227 @@ export class ChatStore {
     this.notice = null;
   }
 
+  /** Answers a reply's question again; the new answer streams in place of the shown one. */
+  async regenerate(replyId: string): Promise<boolean> {
+    const c = this.conversation;
+    const old = this.messages.find((m) => m.id === replyId && m.role === 'assistant');
+    if (!c || !old) return false;
+    return this.startBranch(
+      () => this.api.regenerate(c.id, replyId),
+      (turn) => {
+        const i = this.messages.findIndex((m) => m.id === replyId);
+        const shown = i < 0 ? this.messages : this.messages.slice(0, i);
+        this.messages = [...shown, this.blankReply(turn.assistantMessageId, grow(old.versions, replyId, turn.assistantMessageId))];
+      },
+    );
+  }
+
+  /** Extends a reply that stopped early: the continuation streams into the same message. */
+  async continueReply(replyId: string): Promise<boolean> {
+    const c = this.conversation;
+    const reply = this.messages.find((m) => m.id === replyId && m.role === 'assistant');
+    if (!c || !reply) return false;
+    return this.startBranch(
+      () => this.api.continueReply(c.id, replyId),
+      () => {
+        reply.status = 'streaming';
+        reply.finishReason = '';
+        reply.error = undefined;
+      },
+    );
+  }
+
+  /** Sends an edited copy of a user message as a new branch; the view keeps what came before it. */
+  async editMessage(messageId: string, text: string): Promise<boolean> {
+    const c = this.conversation;
+    const body = text.trim();
+    const old = this.messages.find((m) => m.id === messageId && m.role === 'user');
+    if (!c || !old || !body) return false;
+    return this.startBranch(
+      () => this.api.editMessage(c.id, messageId, body),
+      (turn) => {
+        const i = this.messages.findIndex((m) => m.id === messageId);
+        const shown = i < 0 ? this.messages : this.messages.slice(0, i);
+        const question: UIMessage = {
+          ...old,
+          id: turn.userMessageId,
+          content: body,
+          createdAt: new Date().toISOString(),
+          versions: grow(old.versions, messageId, turn.userMessageId),
+        };
+        this.messages = [...shown, question, this.blankReply(turn.assistantMessageId)];
+        if (this.editingId === messageId) this.editingId = '';
+      },
+    );
+  }
+
+  /** Shows another version of a message (and its newest continuation). */
+  async selectVersion(messageId: string): Promise<boolean> {
+    const c = this.conversation;
+    if (!c) return false;
+    return this.replaceWith(() => this.api.selectVersion(c.id, messageId));
+  }
+
+  /** Deletes a message (a question together with its replies). */
+  async deleteMessage(messageId: string): Promise<boolean> {
+    const c = this.conversation;
+    if (!c) return false;
+    const ok = await this.replaceWith(() => this.api.deleteMessage(c.id, messageId));
+    if (ok && this.editingId === messageId) this.editingId = '';
+    return ok;
+  }
+
+  /** Opens the inline editor of a user message. */
+  startEdit(messageId: string): void {
+    if (this.messages.some((m) => m.id === messageId && m.role === 'user')) this.editingId = messageId;
+  }
+
+  cancelEdit(): void {
+    this.editingId = '';
+  }
+
+  /** ↑ in an empty composer: edit the last user message. False when there is none. */
+  editLast(): boolean {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const m = this.messages[i];
+      if (m.role === 'user' && !m.id.startsWith('local-')) {
+        this.editingId = m.id;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The question a reply answers (the user message before it), if shown. */
+  questionOf(replyId: string): UIMessage | null {
+    const i = this.messages.findIndex((m) => m.id === replyId);
+    for (let j = i - 1; j >= 0; j--) if (this.messages[j].role === 'user') return this.messages[j];
+    return null;
+  }
+
+  /**
+   * Saves the open conversation's settings. Resolves with Go's refusal (shown by the caller), or
+   * null once saved.
+   */
+  async updateSettings(next: ConversationSettings): Promise<TurnError | null> {
+    const c = this.conversation;
+    if (!c) return { kind: 'invalid_input', message: '', requestIdFromServer: '' };
+    this.acting = true;
+    try {
+      const saved = (await this.api.updateConversationSettings(c.id, next)) ?? next;
+      if (this.conversation?.id === c.id) {
+        this.conversation.settings = saved;
+        if (saved.model) this.conversation.model = saved.model;
+        this.remember();
+      }
+      return null;
+    } catch (err) {
+      return toTurnError(err);
+    } finally {
+      this.acting = false;
+    }
+  }
+
+  /** The top-bar picker changed the model of the open conversation. */
+  async setConversationModel(model: string): Promise<boolean> {
+    const m = model.trim();
+    const current = this.settings;
+    if (!current || !m || m === current.model) return false;
+    const err = await this.updateSettings({ ...current, model: m });
+    if (err) this.notice = err;
+    return !err;
+  }
+
+  /** Starts a regenerate or edit turn; `show` puts the new branch on screen once Go registered it. */
+  private async startBranch(call: () => Promise<Turn>, show: (turn: Turn) => void): Promise<boolean> {
+    if (this.busy || this.acting) {
+      this.notice = { kind: 'busy', message: '', requestIdFromServer: '' };
+      return false;
+    }
+    this.sending = true;
+    this.stopWanted = false;
+    this.notice = null;
+    this.early = [];
+    let turn: Turn;
+    try {
+      turn = await call();
+    } catch (err) {
+      this.notice = toTurnError(err);
+      this.early = [];
+      this.sending = false;
+      return false;
+    }
+    this.known.add(turn.requestId);
+    this.reloadAfter.add(turn.requestId);
+    show(turn);
+    this.active = turn;
+    this.sending = false;
+    this.ensureAssistant(turn.assistantMessageId);
+
+    const early = this.early;
+    this.early = [];
+    for (const q of early) if (q.payload.requestId === turn.requestId) this.receive(q);
+    if (this.stopWanted) void this.stop();
+    return true;
+  }
+
+  /** Runs a call that answers with the conversation as now shown, and shows it. */
+  private async replaceWith(call: () => Promise<Conversation>): Promise<boolean> {
+    if (this.busy || this.acting) {
+      this.notice = { kind: 'busy', message: '', requestIdFromServer: '' };
+      return false;
+    }
+    const seq = this.openSeq;
+    this.acting = true;
+    try {
+      const c = await call();
+      if (seq === this.openSeq) {
+        this.show(c);
+        this.notice = null;
+      }
+      return true;
+    } catch (err) {
+      if (seq === this.openSeq) this.notice = toTurnError(err);
+      return false;
+    } finally {
+      this.acting = false;
+    }
+  }
+
+  private show(c: Conversation): void {
+    this.conversation = c;
+    this.messages = c.messages.map((m) => ({ ...m }));
+    if (this.editingId && !this.messages.some((m) => m.id === this.editingId)) this.editingId = '';
+    this.remember();
+  }
+
+  /** A regenerate or edit ended: Go's copy has the versions right. */
+  private async reload(conversationId: string): Promise<void> {
+    const seq = this.openSeq;
+    try {
+      const c = await this.api.conversation(conversationId);
+      if (seq !== this.openSeq || this.conversation?.id !== conversationId || this.busy) return;
+      this.show(c);
+    } catch {
+      // keep what streamed; the next open shows the stored conversation
+    }
+  }
+
+  private blankReply(id: string, versions?: Message['versions']): UIMessage {
+    const m: UIMessage = {
+      id,
+      role: 'assistant',
+      content: '',
+      reasoning: '',
+      status: 'streaming',
+      finishReason: '',
+      model: this.modelOf(),
+      createdAt: new Date().toISOString(),
+    };
+    if (versions) m.versions = versions;
+    return m;
+  }
+
   /** Applies one chat event: duplicates, stale or foreign events are dropped. */
   receive(q: Queued): void {
     const p: ChatEventBase = q.payload;
@@ -399,13 +651,17 @@ export class ChatStore {
     this.finished.add(e.requestId);
     this.lastSeq.delete(e.requestId);
     if (this.active?.requestId === e.requestId) this.active = null;
-    if (this.gaps.delete(e.requestId)) void this.resync(e.conversationId, e.messageId);
+    const reload = this.reloadAfter.delete(e.requestId);
+    if (reload) void this.reload(e.conversationId);
+    else if (this.gaps.delete(e.requestId)) void this.resync(e.conversationId, e.messageId);
+    this.gaps.delete(e.requestId);
     this.hooks.onTurnEnd?.(e.conversationId);
   }
 
   /** A reply that ended while its conversation was not shown: show Go's copy if it is open again. */
   private finishDetached(e: ChatEventBase): void {
     this.detached.delete(e.requestId);
+    this.reloadAfter.delete(e.requestId);
     this.finished.add(e.requestId);
     this.lastSeq.delete(e.requestId);
     this.gaps.delete(e.requestId);

@@ -1,5 +1,9 @@
-// Every visible string, in English and Simplified Chinese; the language follows navigator.language.
+// Every visible string, in English and Simplified Chinese; the language follows navigator.language
+// until the user picks one (setLanguage, re-exported from ./lang.svelte).
 import { isKnownKind } from './errors';
+import { getLang, pickLang, setLanguage, locale, type Lang } from './lang.svelte';
+
+export { getLang, pickLang, setLanguage, locale, type Lang };
 
 const en = {
   'app.name': 'QwenDesk',
@@ -51,6 +55,55 @@ const en = {
 
   'top.newChat': 'New chat',
   'top.settings': 'Settings',
+  'top.convSettings': 'Conversation settings',
+  'top.convSettingsNone': 'Conversation settings — send a message first; the conversation is created then',
+
+  'act.label': 'Message actions',
+  'act.copy': 'Copy',
+  'act.copied': 'Copied',
+  'act.regenerate': 'Regenerate',
+  'act.continue': 'Continue',
+  'act.continueHint': 'Continue this reply where it stopped',
+  'act.edit': 'Edit',
+  'act.delete': 'Delete',
+  'act.confirmDelete': 'Delete this message?',
+  'act.confirmDeleteQuestion': 'Delete this message and its reply?',
+  'act.yes': 'Yes',
+  'act.no': 'No',
+  'act.prev': 'Previous version',
+  'act.next': 'Next version',
+  'act.version': 'Version {n} of {count}',
+
+  'edit.label': 'Edit message',
+  'edit.save': 'Save & send',
+  'edit.cancel': 'Cancel',
+  'edit.hint': 'Enter sends · Shift+Enter for a new line · Esc cancels',
+
+  'conv.title': 'Conversation settings',
+  'conv.note': 'These apply to this conversation from the next message.',
+  'conv.model': 'Model',
+  'conv.systemPrompt': 'System prompt',
+  'conv.systemPromptPlaceholder': 'For example: You are a concise assistant. Answer in English.',
+  'conv.systemPromptQwq': 'QwQ models are not sent a system prompt.',
+  'conv.chars': '{n} / {max}',
+  'conv.temperature': 'Temperature',
+  'conv.topP': 'Top-p',
+  'conv.maxTokens': 'Max tokens',
+  'conv.default': 'Default',
+  'conv.thinking': 'Thinking',
+  'conv.thinkingHint': 'The model reasons before it answers.',
+  'conv.thinkingAlways': 'This model always thinks.',
+  'conv.thinkingBudget': 'Thinking budget (tokens)',
+  'conv.search': 'Web search',
+  'conv.searchHint': 'The model may search the web before it answers.',
+  'conv.save': 'Save',
+  'conv.saving': 'Saving…',
+  'conv.err.model': 'A model id is one word, like qwen-plus.',
+  'conv.err.systemPrompt': 'The system prompt can be at most 20,000 characters.',
+  'conv.err.temperature': 'Temperature must be at least 0 and below 2.',
+  'conv.err.topP': 'Top-p must be above 0 and at most 1.',
+  'conv.err.maxTokens': 'Max tokens must be a whole number from 1 to 131,072.',
+  'conv.err.thinkingBudget': 'The thinking budget must be a whole number from 1 to 131,072.',
 
   'sidebar.label': 'Conversations',
   'sidebar.search': 'Search conversations ({keys})',
@@ -127,6 +180,14 @@ const en = {
   'msg.usageReasoning': '{reasoning} reasoning',
   'msg.copy': 'Copy message',
   'msg.list': 'Conversation',
+  'msg.thinkingNow': 'Thinking…',
+  'msg.thoughtFor': 'Thought for {n} s',
+  'md.code': 'code',
+  'md.copyCode': 'Copy code',
+  'md.image': '[image: {alt}]',
+  'md.imageNoAlt': '[image]',
+  'md.openImage': 'Image not loaded. Click to open in the browser: {url}',
+  'md.mathError': 'This formula could not be rendered',
 
   'composer.label': 'Message',
   'composer.placeholder': 'Message {model}…',
@@ -139,7 +200,8 @@ const en = {
   'error.requestId': 'Request id',
   'error.copyId': 'Copy request id',
   'error.openSettings': 'Open settings',
-  'error.editMessage': 'Edit in the input',
+  'error.editMessage': 'Edit message',
+  'error.removeMessage': 'Remove message',
 
   'error.title.auth': 'The API key was rejected',
   'error.hint.auth':
@@ -228,10 +290,82 @@ const en = {
   'settings.import': 'Import from JSON…',
   'settings.reveal': 'Show data folder',
   'settings.waitingDialog': 'Waiting for the file dialog…',
+
+  // Preferences, usage and prices (settings look-and-behaviour, usage page)
+  'settings.general': 'General',
+  'settings.theme': 'Theme',
+  'settings.theme.system': 'System',
+  'settings.theme.light': 'Light',
+  'settings.theme.dark': 'Dark',
+  'settings.language': 'Language',
+  'settings.language.system': 'Follow system',
+  'settings.language.en': 'English',
+  'settings.language.zh': '简体中文',
+  'settings.fontSize': 'Message text size',
+  'settings.fontSizeValue': '{size} px',
+  'settings.sendWith': 'Send with',
+  'settings.sendEnter': 'Enter — Shift+Enter for a new line',
+  'settings.sendMod': '{keys}Enter — Enter for a new line',
+  'settings.network': 'Network',
+  'settings.proxy': 'Proxy for DashScope',
+  'settings.proxy.system': 'System',
+  'settings.proxy.none': 'None',
+  'settings.proxy.custom': 'Custom',
+  'settings.proxyURL': 'Proxy URL',
+  'settings.proxyHint': 'For example http://127.0.0.1:7890 or socks5://127.0.0.1:1080',
+  'settings.proxySystemNote': '“System” uses the HTTPS_PROXY and NO_PROXY environment variables, if set.',
+  'settings.proxyURLRequired': 'Enter the proxy URL.',
+  'settings.saved': 'Saved.',
+  'composer.hintMod': '{keys}Enter to send · Enter for a new line · Esc to stop',
+  'sidebar.usage': 'Usage',
+  'usage.title': 'Usage and cost',
+  'usage.period': 'Period',
+  'usage.days': '{n} days',
+  'usage.replies': 'Replies',
+  'usage.input': 'Input tokens',
+  'usage.output': 'Output tokens',
+  'usage.cached': 'Cached input tokens',
+  'usage.reasoning': 'Reasoning tokens',
+  'usage.cost': 'Estimated cost',
+  'usage.partialCost': 'Models without a price are not included: {models}.',
+  'usage.tokensPerDay': 'Tokens per day',
+  'usage.costPerDay': 'Estimated cost per day',
+  'usage.show': 'Show',
+  'usage.showTokens': 'Tokens',
+  'usage.showCost': 'Cost',
+  'usage.byModel': 'By model',
+  'usage.model': 'Model',
+  'usage.tokens': 'Tokens',
+  'usage.day': 'Day',
+  'usage.total': 'Total',
+  'usage.empty': 'No usage in this period. Token counts appear here after your first reply.',
+  'usage.estimateNote': 'Costs are estimates from the editable price table (CNY per million tokens). Your Alibaba Cloud bill is authoritative.',
+  'usage.editPrices': 'Edit prices',
+  'usage.loading': 'Loading…',
+  'usage.barTitle': '{day}: {input} input and {output} output tokens',
+  'usage.costBarTitle': '{day}: {cost}',
+  'prices.title': 'Price table',
+  'prices.unit': 'CNY per million tokens',
+  'prices.model': 'Model',
+  'prices.input': 'Input',
+  'prices.output': 'Output',
+  'prices.cachedInput': 'Cached input',
+  'prices.add': 'Add row',
+  'prices.remove': 'Remove row {n}',
+  'prices.save': 'Save prices',
+  'prices.saving': 'Saving…',
+  'prices.saved': 'Prices saved.',
+  'prices.back': 'Back to usage',
+  'prices.wildcard': 'A model ending in * is a prefix: qwen-plus* matches qwen-plus, qwen-plus-latest and qwen-plus-2025-07-28.',
+  'prices.empty': 'No prices. Add a row per model.',
+  'prices.errModel': 'Enter a model id without spaces.',
+  'prices.errNumber': 'Enter a number of 0 or more.',
+  'prices.errDuplicate': 'This model is listed twice.',
+  'prices.errTooMany': 'At most {max} rows.',
+  'prices.fix': 'Fix the marked fields first.',
 };
 
 export type MessageKey = keyof typeof en;
-export type Lang = 'en' | 'zh';
 
 const zh: Record<MessageKey, string> = {
   'app.name': 'QwenDesk',
@@ -282,6 +416,55 @@ const zh: Record<MessageKey, string> = {
 
   'top.newChat': '新对话',
   'top.settings': '设置',
+  'top.convSettings': '对话设置',
+  'top.convSettingsNone': '对话设置——请先发送一条消息，对话随之创建',
+
+  'act.label': '消息操作',
+  'act.copy': '复制',
+  'act.copied': '已复制',
+  'act.regenerate': '重新生成',
+  'act.continue': '继续生成',
+  'act.continueHint': '从中断处继续这条回复',
+  'act.edit': '编辑',
+  'act.delete': '删除',
+  'act.confirmDelete': '删除这条消息？',
+  'act.confirmDeleteQuestion': '删除这条消息及其回复？',
+  'act.yes': '是',
+  'act.no': '否',
+  'act.prev': '上一个版本',
+  'act.next': '下一个版本',
+  'act.version': '第 {n} 个版本，共 {count} 个',
+
+  'edit.label': '编辑消息',
+  'edit.save': '保存并发送',
+  'edit.cancel': '取消',
+  'edit.hint': 'Enter 发送 · Shift+Enter 换行 · Esc 取消',
+
+  'conv.title': '对话设置',
+  'conv.note': '这些设置只作用于本对话，从下一条消息开始生效。',
+  'conv.model': '模型',
+  'conv.systemPrompt': '系统提示词',
+  'conv.systemPromptPlaceholder': '例如：你是一位简洁的助手，请用中文回答。',
+  'conv.systemPromptQwq': 'QwQ 模型不会收到系统提示词。',
+  'conv.chars': '{n} / {max}',
+  'conv.temperature': '温度（temperature）',
+  'conv.topP': 'Top-p',
+  'conv.maxTokens': '最大 token 数',
+  'conv.default': '默认',
+  'conv.thinking': '深度思考',
+  'conv.thinkingHint': '模型先推理，再作答。',
+  'conv.thinkingAlways': '此模型始终进行思考。',
+  'conv.thinkingBudget': '思考预算（token）',
+  'conv.search': '联网搜索',
+  'conv.searchHint': '模型可在回答前搜索网络。',
+  'conv.save': '保存',
+  'conv.saving': '正在保存…',
+  'conv.err.model': '模型 ID 是一个不含空格的词，例如 qwen-plus。',
+  'conv.err.systemPrompt': '系统提示词最多 20,000 个字符。',
+  'conv.err.temperature': '温度必须不小于 0 且小于 2。',
+  'conv.err.topP': 'Top-p 必须大于 0 且不超过 1。',
+  'conv.err.maxTokens': '最大 token 数必须是 1 到 131,072 之间的整数。',
+  'conv.err.thinkingBudget': '思考预算必须是 1 到 131,072 之间的整数。',
 
   'sidebar.label': '对话列表',
   'sidebar.search': '搜索对话（{keys}）',
@@ -358,6 +541,14 @@ const zh: Record<MessageKey, string> = {
   'msg.usageReasoning': '推理 {reasoning}',
   'msg.copy': '复制消息',
   'msg.list': '对话',
+  'msg.thinkingNow': '思考中…',
+  'msg.thoughtFor': '已思考 {n} 秒',
+  'md.code': '代码',
+  'md.copyCode': '复制代码',
+  'md.image': '[图片：{alt}]',
+  'md.imageNoAlt': '[图片]',
+  'md.openImage': '图片未加载。点击在浏览器中打开：{url}',
+  'md.mathError': '无法渲染此公式',
 
   'composer.label': '消息',
   'composer.placeholder': '给 {model} 发消息…',
@@ -370,7 +561,8 @@ const zh: Record<MessageKey, string> = {
   'error.requestId': '请求 ID',
   'error.copyId': '复制请求 ID',
   'error.openSettings': '打开设置',
-  'error.editMessage': '放回输入框编辑',
+  'error.editMessage': '编辑消息',
+  'error.removeMessage': '删除消息',
 
   'error.title.auth': 'API Key 被拒绝',
   'error.hint.auth': '密钥错误，或密钥所属地域与当前接入点不一致——API Key 与地域绑定。请在设置中检查密钥和地域。',
@@ -457,16 +649,85 @@ const zh: Record<MessageKey, string> = {
   'settings.import': '从 JSON 导入…',
   'settings.reveal': '打开数据文件夹',
   'settings.waitingDialog': '正在等待文件对话框…',
+
+  // 偏好、用量与价格
+  'settings.general': '常规',
+  'settings.theme': '主题',
+  'settings.theme.system': '跟随系统',
+  'settings.theme.light': '浅色',
+  'settings.theme.dark': '深色',
+  'settings.language': '语言',
+  'settings.language.system': '跟随系统',
+  'settings.language.en': 'English',
+  'settings.language.zh': '简体中文',
+  'settings.fontSize': '消息字号',
+  'settings.fontSizeValue': '{size} 像素',
+  'settings.sendWith': '发送方式',
+  'settings.sendEnter': 'Enter 发送，Shift+Enter 换行',
+  'settings.sendMod': '{keys}Enter 发送，Enter 换行',
+  'settings.network': '网络',
+  'settings.proxy': 'DashScope 代理',
+  'settings.proxy.system': '系统',
+  'settings.proxy.none': '不使用',
+  'settings.proxy.custom': '自定义',
+  'settings.proxyURL': '代理地址',
+  'settings.proxyHint': '例如 http://127.0.0.1:7890 或 socks5://127.0.0.1:1080',
+  'settings.proxySystemNote': '“系统”使用环境变量 HTTPS_PROXY 和 NO_PROXY（如已设置）。',
+  'settings.proxyURLRequired': '请输入代理地址。',
+  'settings.saved': '已保存。',
+  'composer.hintMod': '{keys}Enter 发送 · Enter 换行 · Esc 停止',
+  'sidebar.usage': '用量',
+  'usage.title': '用量与费用',
+  'usage.period': '时间范围',
+  'usage.days': '{n} 天',
+  'usage.replies': '回复数',
+  'usage.input': '输入 token',
+  'usage.output': '输出 token',
+  'usage.cached': '缓存命中 token',
+  'usage.reasoning': '推理 token',
+  'usage.cost': '预估费用',
+  'usage.partialCost': '以下模型没有价格，未计入费用：{models}。',
+  'usage.tokensPerDay': '每日 token',
+  'usage.costPerDay': '每日预估费用',
+  'usage.show': '显示',
+  'usage.showTokens': 'Token',
+  'usage.showCost': '费用',
+  'usage.byModel': '按模型',
+  'usage.model': '模型',
+  'usage.tokens': 'Token',
+  'usage.day': '日期',
+  'usage.total': '合计',
+  'usage.empty': '这段时间没有用量。收到第一条回复后，这里会显示 token 用量。',
+  'usage.estimateNote': '费用按可编辑的价格表（元 / 百万 token）估算，以阿里云账单为准。',
+  'usage.editPrices': '编辑价格',
+  'usage.loading': '正在加载…',
+  'usage.barTitle': '{day}：输入 {input}，输出 {output} token',
+  'usage.costBarTitle': '{day}：{cost}',
+  'prices.title': '价格表',
+  'prices.unit': '元 / 百万 token',
+  'prices.model': '模型',
+  'prices.input': '输入',
+  'prices.output': '输出',
+  'prices.cachedInput': '缓存输入',
+  'prices.add': '添加一行',
+  'prices.remove': '删除第 {n} 行',
+  'prices.save': '保存价格',
+  'prices.saving': '正在保存…',
+  'prices.saved': '价格已保存。',
+  'prices.back': '返回用量',
+  'prices.wildcard': '以 * 结尾的模型名表示前缀：qwen-plus* 匹配 qwen-plus、qwen-plus-latest 和 qwen-plus-2025-07-28。',
+  'prices.empty': '还没有价格，请为每个模型添加一行。',
+  'prices.errModel': '请输入不含空格的模型 ID。',
+  'prices.errNumber': '请输入不小于 0 的数字。',
+  'prices.errDuplicate': '该模型重复出现。',
+  'prices.errTooMany': '最多 {max} 行。',
+  'prices.fix': '请先修正标出的字段。',
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };
 
-/** Chinese for any zh* locale (zh-CN, zh-TW, zh-Hans…), English otherwise. */
-export function pickLang(locale: string | undefined | null): Lang {
-  return (locale ?? '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
-}
-
-export const lang: Lang = pickLang(typeof navigator !== 'undefined' ? navigator.language : 'en');
+/** @deprecated The language at start-up; use getLang(), which follows setLanguage(). */
+export const lang: Lang = getLang();
 
 export type Params = Record<string, string | number>;
 
@@ -479,11 +740,11 @@ export function translate(l: Lang, key: MessageKey, params?: Params): string {
 }
 
 export function t(key: MessageKey, params?: Params): string {
-  return translate(lang, key, params);
+  return translate(getLang(), key, params);
 }
 
 /** Title and hint for an error kind; unknown kinds get a generic pair. */
-export function errorText(kind: string, l: Lang = lang): { title: string; hint: string } {
+export function errorText(kind: string, l: Lang = getLang()): { title: string; hint: string } {
   const k = isKnownKind(kind) ? kind : 'unknown';
   return {
     title: translate(l, `error.title.${k}` as MessageKey),
@@ -493,11 +754,11 @@ export function errorText(kind: string, l: Lang = lang): { title: string; hint: 
 
 /** Formats a token count with the locale's grouping. */
 export function num(n: number): string {
-  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US').format(n);
+  return new Intl.NumberFormat(locale()).format(n);
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago", then a short date. */
-export function relativeTime(iso: string, now: number, l: Lang = lang): string {
+export function relativeTime(iso: string, now: number, l: Lang = getLang()): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
   const mins = Math.floor((now - t) / 60000);

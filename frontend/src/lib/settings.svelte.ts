@@ -1,12 +1,17 @@
 // The settings store: key status, endpoint, model and the model list, and the actions that change them.
 import type { Backend } from './bridge';
 import { toTurnError } from './errors';
-import type { AppStatus, KeyTest, ModelList, TitleOptions, TurnError } from './types';
+import { PreferencesStore } from './preferences.svelte';
+import type { AppStatus, KeyTest, ModelList, SendKey, TitleOptions, TurnError } from './types';
 
 export type SettingsBackend = Pick<
   Backend,
   'status' | 'saveKey' | 'testKey' | 'deleteKey' | 'setEndpoint' | 'models' | 'setModel'
-> & { openExternal?: (url: string) => void; setTitleOptions?: Backend['setTitleOptions'] };
+> & {
+  openExternal?: (url: string) => void;
+  setTitleOptions?: Backend['setTitleOptions'];
+  setPreferences?: Backend['setPreferences'];
+};
 
 export type Busy = '' | 'save' | 'test' | 'delete' | 'endpoint' | 'model' | 'titles';
 
@@ -27,17 +32,28 @@ export class SettingsStore {
   readonly hasKey = $derived(this.status?.key.hasKey ?? false);
   readonly model = $derived(this.status?.model ?? '');
   readonly titles = $derived<TitleOptions>(this.status?.titles ?? DEFAULT_TITLES);
+  /** Theme, language, font size, send key and proxy; saved one change at a time. */
+  readonly prefs: PreferencesStore;
+  /** What sends a message from the composer: Enter, or Ctrl/Cmd+Enter. */
+  get sendKey(): SendKey {
+    return this.prefs.value.sendKey;
+  }
 
   private api: SettingsBackend;
 
   constructor(api: SettingsBackend) {
     this.api = api;
+    const setPreferences = api.setPreferences;
+    this.prefs = new PreferencesStore(setPreferences ? { setPreferences } : null);
   }
 
   async refresh(): Promise<void> {
     this.loading = true;
     try {
-      this.status = await this.api.status();
+      const status = await this.api.status();
+      // Before the status lands (and the workspace renders): no flash of the wrong theme or language.
+      this.prefs.init(status.preferences);
+      this.status = status;
       this.loadError = null;
     } catch (err) {
       this.loadError = toTurnError(err);

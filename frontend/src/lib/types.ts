@@ -36,6 +36,54 @@ export interface AppStatus {
   problems: string[];
   /** Automatic conversation titles. */
   titles: TitleOptions;
+  /** Appearance, language, send key and proxy; applied before the first paint. */
+  preferences?: Preferences;
+  /** The price table that turns token counts into estimated costs. */
+  prices?: Price[];
+}
+
+export type Theme = 'system' | 'light' | 'dark';
+export type LanguagePref = 'system' | 'en' | 'zh';
+export type SendKey = 'enter' | 'mod-enter';
+export type ProxyMode = 'system' | 'none' | 'custom';
+
+export interface Preferences {
+  theme: Theme;
+  language: LanguagePref;
+  /** Message text size in px, 12..22. */
+  fontSize: number;
+  sendKey: SendKey;
+  /** 'system' uses HTTPS_PROXY / NO_PROXY from the environment. */
+  proxyMode: ProxyMode;
+  proxyURL: string;
+}
+
+/** CNY per million tokens. `model` is an exact id or a prefix ending in '*' (e.g. 'qwen-plus*'). */
+export interface Price {
+  model: string;
+  input: number;
+  output: number;
+  cachedInput: number;
+}
+
+/** One day × model of token usage; `cost` is null when no price matches the model. */
+export interface UsageRow {
+  day: string;
+  model: string;
+  replies: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  cost: number | null;
+}
+
+/** `from`/`to` are local YYYY-MM-DD dates, inclusive. */
+export interface UsageReport {
+  from: string;
+  to: string;
+  currency: string;
+  rows: UsageRow[];
 }
 
 export interface TitleOptions {
@@ -92,6 +140,27 @@ export interface Message {
   error?: TurnError;
   model: string;
   createdAt: string;
+  /** Present only when the message has siblings (regenerated replies, edited questions). */
+  versions?: Versions;
+}
+
+/** A message's siblings of the same role, oldest first; `index` is 0-based. */
+export interface Versions {
+  index: number;
+  count: number;
+  ids: string[];
+}
+
+/** A conversation's own model and parameters; an absent number or switch means the model's default. */
+export interface ConversationSettings {
+  model: string;
+  systemPrompt: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  enableThinking?: boolean;
+  thinkingBudget?: number;
+  enableSearch?: boolean;
 }
 
 export interface Conversation {
@@ -99,6 +168,8 @@ export interface Conversation {
   title: string;
   model: string;
   pinned: boolean;
+  /** Go always sends it; absent only in data from before per-conversation settings. */
+  settings?: ConversationSettings;
   messages: Message[];
 }
 
