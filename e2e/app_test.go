@@ -259,3 +259,43 @@ func TestCorruptHistoryIsMovedAsideAndTheAppWorks(t *testing.T) {
 	}
 	a.quit()
 }
+
+// The experience a user sees most: a rich answer streaming (markdown, code, table, math), a
+// thinking section, Settings and the usage page. Screenshots for a person to look at.
+func TestRichAnswerThinkingSettingsAndUsage(t *testing.T) {
+	key := testKey(t)
+	fake := fakedashscope.New(fakedashscope.Options{APIKey: key, ChunkDelay: 20 * time.Millisecond})
+	defer fake.Close()
+	dataDir := t.TempDir()
+	a := launch(t, dataDir, "DASHSCOPE_BASE_URL="+fake.BaseURL(), "DASHSCOPE_API_KEY="+key)
+
+	a.typeText("Explain quicksort #markdown")
+	a.press("Return")
+	a.waitLog("turn started", 1, 15*time.Second)
+	time.Sleep(1200 * time.Millisecond)
+	screenshot(t, "14-markdown-streaming")
+	if e := a.waitLog("turn finished", 1, turnTimeout); e.str("status") != "complete" {
+		t.Fatalf("markdown turn ended %q", e.str("status"))
+	}
+	time.Sleep(time.Second)
+	screenshot(t, "15-markdown-complete")
+
+	a.typeText("Think about it #think")
+	a.press("Return")
+	if e := a.waitLog("turn finished", 2, turnTimeout); e.str("status") != "complete" {
+		t.Fatalf("thinking turn ended %q", e.str("status"))
+	}
+	time.Sleep(time.Second)
+	screenshot(t, "16-thinking")
+
+	a.press("ctrl+comma")
+	time.Sleep(800 * time.Millisecond)
+	screenshot(t, "17-settings")
+	a.click(767, 61) // the panel's close button
+	time.Sleep(500 * time.Millisecond)
+
+	a.click(60, 732) // "Usage" at the bottom of the sidebar
+	time.Sleep(1200 * time.Millisecond)
+	screenshot(t, "18-usage")
+	a.quit()
+}

@@ -110,6 +110,8 @@ func (s *Server) scriptFor(text string) script {
 		sc.pieces, sc.delay = longPieces(2000), time.Millisecond
 	case has("#think"):
 		sc.pieces = append(reasoningPieces(), contentPieces(defaultReply(text), 10)...)
+	case has("#markdown"):
+		sc.pieces, sc.delay = contentPieces(markdownReply, 120), 15*time.Millisecond
 	case has("#bigline"):
 		sc.pieces = []piece{
 			{text: "Here comes one very long line (1 MiB):\n"},
@@ -134,6 +136,18 @@ func (s *Server) scriptFor(text string) script {
 	}
 	return sc
 }
+
+// markdownReply exercises the renderer: headings, lists, a table, code and math, in Chinese
+// and English, streamed in pieces that split the syntax mid-way.
+const markdownReply = "## 快速排序 Quicksort\n\n" +
+	"Quicksort picks a **pivot**, splits the array around it and recurses. 平均复杂度为 $O(n \\log n)$，最坏情况为 $O(n^2)$。\n\n" +
+	"1. Choose a pivot 选择基准\n2. Partition 分区\n3. Recurse 递归\n\n" +
+	"```go\nfunc quicksort(a []int) []int {\n\tif len(a) < 2 {\n\t\treturn a\n\t}\n\tp := a[len(a)/2]\n\tvar less, more []int\n" +
+	"\tfor _, x := range a {\n\t\tif x < p {\n\t\t\tless = append(less, x)\n\t\t} else if x > p {\n\t\t\tmore = append(more, x)\n\t\t}\n\t}\n" +
+	"\treturn append(append(quicksort(less), p), quicksort(more)...)\n}\n```\n\n" +
+	"| 算法 Algorithm | Average | Worst |\n|---|---|---|\n| Quicksort | $O(n \\log n)$ | $O(n^2)$ |\n| Mergesort | $O(n \\log n)$ | $O(n \\log n)$ |\n\n" +
+	"$$T(n) = 2T\\left(\\frac{n}{2}\\right) + O(n)$$\n\n" +
+	"> Tip: see [the Go docs](https://go.dev/doc/) for `sort.Slice`.\n"
 
 func defaultReply(question string) string {
 	q := strings.TrimSpace(question)

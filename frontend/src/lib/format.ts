@@ -10,16 +10,18 @@ export function formatCompact(n: number): string {
   return new Intl.NumberFormat(locale(getLang()), { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 }
 
-/** An amount in `currency` (CNY) with 2 decimals; '—' when unknown. */
+/** An amount in `currency` (CNY) with 2 decimals ("< ¥0.01" for a real but tiny cost); '—' when unknown. */
 export function formatMoney(n: number | null | undefined, currency = 'CNY'): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return new Intl.NumberFormat(locale(getLang()), {
-    style: 'currency',
-    currency,
-    currencyDisplay: 'narrowSymbol',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(n);
+  const fmt = (v: number) =>
+    new Intl.NumberFormat(locale(getLang()), {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'narrowSymbol',
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    }).format(v);
+  return n > 0 && n < 0.005 ? `< ${fmt(0.01)}` : fmt(n);
 }
 
 function parseDay(day: string): Date {
