@@ -74,6 +74,7 @@ export function fakeBackend() {
     newConversation: vi.fn(async (): Promise<Conversation> => ({ ...conv, messages: [] })),
     conversation: vi.fn(async (_id: string): Promise<Conversation> => ({ ...conv, messages: [] })),
     send: vi.fn(async () => turn(++turns)),
+    sendWithImages: vi.fn(async () => turn(++turns)),
     stop: vi.fn(async () => {}),
     regenerate: vi.fn(async (_c: string, _replyId: string) => turn(++turns)),
     continueReply: vi.fn(async (_c: string, replyId: string) => ({ ...turn(++turns), assistantMessageId: replyId })),

@@ -46,6 +46,9 @@ export const conversation = (id: string): Promise<Conversation> => as(App.Conver
 export const send = (conversationId: string, text: string): Promise<Turn> =>
   as(App.Send(conversationId, text));
 export const stop = (requestId: string): Promise<void> => as(App.Stop(requestId));
+/** Like send, with images (data: URLs) for vision models; the text may be empty. */
+export const sendWithImages = (conversationId: string, text: string, images: string[]): Promise<Turn> =>
+  as(App.SendWithImages(conversationId, text, images));
 /** Answers the reply's question again (streams like Send); the old reply stays as a version. */
 export const regenerate = (conversationId: string, replyId: string): Promise<Turn> =>
   as(App.Regenerate(conversationId, replyId));
@@ -127,6 +130,7 @@ export interface Backend {
   newConversation: typeof newConversation;
   conversation: typeof conversation;
   send: typeof send;
+  sendWithImages: typeof sendWithImages;
   stop: typeof stop;
   regenerate: typeof regenerate;
   continueReply: typeof continueReply;
@@ -166,6 +170,7 @@ export const backend: Backend = {
   newConversation,
   conversation,
   send,
+  sendWithImages,
   stop,
   regenerate,
   continueReply,

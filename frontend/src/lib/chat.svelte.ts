@@ -34,6 +34,7 @@ export type ChatBackend = Pick<
   | 'newConversation'
   | 'conversation'
   | 'send'
+  | 'sendWithImages'
   | 'stop'
   | 'onEvent'
   | 'regenerate'
@@ -100,6 +101,8 @@ export class ChatStore {
   messages = $state<UIMessage[]>([]);
   /** What is in the composer. */
   draft = $state('');
+  /** Images attached to the draft, as data: URLs (for vision models). */
+  attachments = $state<string[]>([]);
   /** The turn whose reply is streaming, if any. */
   active = $state<Turn | null>(null);
   /** True from pressing Send until Go has registered the turn (or refused it). */
@@ -273,13 +276,15 @@ export class ChatStore {
   async send(): Promise<boolean> {
     const original = this.draft;
     const text = original.trim();
-    if (!text || this.busy) return false;
+    const images = this.attachments;
+    if ((!text && images.length === 0) || this.busy) return false;
 
     this.sending = true;
     this.stopWanted = false;
     this.notice = null;
     this.early = [];
     this.draft = '';
+    this.attachments = [];
     const tempId = `local-${++tempIds}`;
     this.messages.push({
       id: tempId,
@@ -290,6 +295,7 @@ export class ChatStore {
       finishReason: '',
       model: '',
       createdAt: new Date().toISOString(),
+      images: images.length ? images : undefined,
     });
 
     let turn: Turn;
@@ -298,10 +304,13 @@ export class ChatStore {
         this.conversation = await this.api.newConversation();
         this.hooks.onCreated?.(this.conversation);
       }
-      turn = await this.api.send(this.conversation.id, text);
+      turn = images.length
+        ? await this.api.sendWithImages(this.conversation.id, text, images)
+        : await this.api.send(this.conversation.id, text);
     } catch (err) {
       this.messages = this.messages.filter((m) => m.id !== tempId);
       this.draft = this.draft ? `${original}\n${this.draft}` : original;
+      this.attachments = [...images, ...this.attachments]; // nothing typed or attached is lost
       this.notice = toTurnError(err);
       this.early = [];
       this.sending = false;

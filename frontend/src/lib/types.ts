@@ -142,6 +142,8 @@ export interface Message {
   createdAt: string;
   /** Present only when the message has siblings (regenerated replies, edited questions). */
   versions?: Versions;
+  /** data: URLs attached to a user message (vision models). */
+  images?: string[];
 }
 
 /** A message's siblings of the same role, oldest first; `index` is 0-based. */
