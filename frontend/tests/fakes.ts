@@ -75,6 +75,8 @@ export function fakeBackend() {
     conversation: vi.fn(async (_id: string): Promise<Conversation> => ({ ...conv, messages: [] })),
     send: vi.fn(async () => turn(++turns)),
     sendWithImages: vi.fn(async () => turn(++turns)),
+    promptPresets: vi.fn(async () => [{ name: 'Translator', prompt: 'Translate.' }]),
+    setPromptPresets: vi.fn(async (p: { name: string; prompt: string }[]) => p),
     stop: vi.fn(async () => {}),
     regenerate: vi.fn(async (_c: string, _replyId: string) => turn(++turns)),
     continueReply: vi.fn(async (_c: string, replyId: string) => ({ ...turn(++turns), assistantMessageId: replyId })),

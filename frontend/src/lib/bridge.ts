@@ -16,6 +16,7 @@ import type {
   KeyTest,
   ModelInfo,
   ModelList,
+  PromptPreset,
   Preferences,
   Price,
   UsageReport,
@@ -46,6 +47,9 @@ export const conversation = (id: string): Promise<Conversation> => as(App.Conver
 export const send = (conversationId: string, text: string): Promise<Turn> =>
   as(App.Send(conversationId, text));
 export const stop = (requestId: string): Promise<void> => as(App.Stop(requestId));
+/** The user's system-prompt presets (a starter set until they edit them). */
+export const promptPresets = (): Promise<PromptPreset[]> => as(App.PromptPresets());
+export const setPromptPresets = (presets: PromptPreset[]): Promise<PromptPreset[]> => as(App.SetPromptPresets(presets));
 /** Like send, with images (data: URLs) for vision models; the text may be empty. */
 export const sendWithImages = (conversationId: string, text: string, images: string[]): Promise<Turn> =>
   as(App.SendWithImages(conversationId, text, images));
@@ -130,6 +134,8 @@ export interface Backend {
   newConversation: typeof newConversation;
   conversation: typeof conversation;
   send: typeof send;
+  promptPresets: typeof promptPresets;
+  setPromptPresets: typeof setPromptPresets;
   sendWithImages: typeof sendWithImages;
   stop: typeof stop;
   regenerate: typeof regenerate;
@@ -170,6 +176,8 @@ export const backend: Backend = {
   newConversation,
   conversation,
   send,
+  promptPresets,
+  setPromptPresets,
   sendWithImages,
   stop,
   regenerate,

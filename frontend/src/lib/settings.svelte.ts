@@ -2,7 +2,7 @@
 import type { Backend } from './bridge';
 import { toTurnError } from './errors';
 import { PreferencesStore } from './preferences.svelte';
-import type { AppStatus, KeyTest, ModelList, SendKey, TitleOptions, TurnError } from './types';
+import type { AppStatus, KeyTest, ModelList, PromptPreset, SendKey, TitleOptions, TurnError } from './types';
 
 export type SettingsBackend = Pick<
   Backend,
@@ -11,6 +11,8 @@ export type SettingsBackend = Pick<
   openExternal?: (url: string) => void;
   setTitleOptions?: Backend['setTitleOptions'];
   setPreferences?: Backend['setPreferences'];
+  promptPresets?: Backend['promptPresets'];
+  setPromptPresets?: Backend['setPromptPresets'];
 };
 
 export type Busy = '' | 'save' | 'test' | 'delete' | 'endpoint' | 'model' | 'titles';
@@ -28,6 +30,8 @@ export class SettingsStore {
   /** The last action's failure, shown next to the control that caused it. */
   error = $state<TurnError | null>(null);
   keyTest = $state<KeyTest | null>(null);
+  /** System-prompt presets, loaded when first needed. */
+  presets = $state<PromptPreset[]>([]);
 
   readonly hasKey = $derived(this.status?.key.hasKey ?? false);
   readonly model = $derived(this.status?.model ?? '');
@@ -147,6 +151,27 @@ export class SettingsStore {
       return false;
     } finally {
       this.busy = '';
+    }
+  }
+
+  async loadPresets(): Promise<void> {
+    if (!this.api.promptPresets) return;
+    try {
+      this.presets = await this.api.promptPresets();
+    } catch (err) {
+      this.error = toTurnError(err);
+    }
+  }
+
+  /** Replaces the presets; on refusal the list stays as it was and the reason is shown. */
+  async savePresets(next: PromptPreset[]): Promise<boolean> {
+    if (!this.api.setPromptPresets) return false;
+    try {
+      this.presets = await this.api.setPromptPresets(next);
+      return true;
+    } catch (err) {
+      this.error = toTurnError(err);
+      return false;
     }
   }
 }

@@ -91,6 +91,12 @@ export interface TitleOptions {
   model: string;
 }
 
+/** A named system prompt. */
+export interface PromptPreset {
+  name: string;
+  prompt: string;
+}
+
 export interface KeyTest {
   ok: boolean;
   kind: string;
