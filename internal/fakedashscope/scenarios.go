@@ -110,6 +110,8 @@ func (s *Server) scriptFor(text string) script {
 		sc.pieces, sc.delay = longPieces(2000), time.Millisecond
 	case has("#think"):
 		sc.pieces = append(reasoningPieces(), contentPieces(defaultReply(text), 10)...)
+	case has("#xss"):
+		sc.pieces = contentPieces(xssReply(strings.TrimSuffix(s.BaseURL(), "/compatible-mode/v1")), 40)
 	case has("#markdown"):
 		sc.pieces, sc.delay = contentPieces(markdownReply, 120), 15*time.Millisecond
 	case has("#bigline"):
