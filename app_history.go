@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,38 +76,15 @@ func (a *App) RestoreConversation(id string) error {
 	return a.chat.Restore(a.root, id)
 }
 
-// SearchPart is a piece of a snippet; Match parts are highlighted.
-type SearchPart struct {
-	Text  string `json:"text"`
-	Match bool   `json:"match"`
-}
-
-// SearchHit is one matching message.
-type SearchHit struct {
-	ConversationID string       `json:"conversationId"`
-	MessageID      string       `json:"messageId"`
-	Role           string       `json:"role"`
-	Snippet        []SearchPart `json:"snippet"`
-	CreatedAt      time.Time    `json:"createdAt" ts_type:"string"`
-}
-
-// SearchGroup is one conversation's results.
-type SearchGroup struct {
-	ConversationID string       `json:"conversationId"`
-	Title          string       `json:"title"`
-	UpdatedAt      time.Time    `json:"updatedAt" ts_type:"string"`
-	TitleMatch     []SearchPart `json:"titleMatch"`
-	Hits           []SearchHit  `json:"hits"`
-}
-
 // maxQueryRunes bounds a search query.
 const maxQueryRunes = 200
 
-// Search looks through every message and title, in any language.
-func (a *App) Search(query string) ([]SearchGroup, error) {
+// Search looks through every message and title, in any language. A title match is the
+// group's TitleMatch, so the store's title hit is not listed again as a message.
+func (a *App) Search(query string) ([]store.SearchGroup, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
-		return []SearchGroup{}, nil
+		return []store.SearchGroup{}, nil
 	}
 	if len([]rune(query)) > maxQueryRunes {
 		return nil, &chat.UserError{Kind: chat.KindInvalidInput, Message: fmt.Sprintf("A search can be at most %d characters.", maxQueryRunes)}
@@ -115,31 +93,10 @@ func (a *App) Search(query string) ([]SearchGroup, error) {
 	if err != nil {
 		return nil, a.storageError(err)
 	}
-	out := make([]SearchGroup, 0, len(groups))
-	for _, g := range groups {
-		sg := SearchGroup{ConversationID: g.ConversationID, Title: g.Title, UpdatedAt: g.UpdatedAt,
-			TitleMatch: parts(g.TitleMatch), Hits: make([]SearchHit, 0, len(g.Hits))}
-		for _, h := range g.Hits {
-			if h.MessageID == "" {
-				continue // a title hit: the window shows it as TitleMatch
-			}
-			sg.Hits = append(sg.Hits, SearchHit{ConversationID: h.ConversationID, MessageID: h.MessageID,
-				Role: h.Role, Snippet: parts(h.Snippet), CreatedAt: h.CreatedAt})
-		}
-		out = append(out, sg)
+	for i := range groups {
+		groups[i].Hits = slices.DeleteFunc(groups[i].Hits, func(h store.SearchHit) bool { return h.MessageID == "" })
 	}
-	return out, nil
-}
-
-func parts(in []store.SearchPart) []SearchPart {
-	if in == nil {
-		return nil
-	}
-	out := make([]SearchPart, len(in))
-	for i, p := range in {
-		out[i] = SearchPart{Text: p.Text, Match: p.Match}
-	}
-	return out
+	return groups, nil
 }
 
 // ExportConversations saves the given conversations (all when ids is empty) as "markdown" or

@@ -24,17 +24,25 @@ func (s *Service) NewConversation(ctx context.Context, model string) (Conversati
 	return Conversation{ID: c.ID, Model: c.Model, Messages: []Message{}}, nil
 }
 
-// Conversation returns a conversation with the messages of the branch on screen.
-func (s *Service) Conversation(ctx context.Context, id string) (Conversation, error) {
+// load reads a conversation and the tree of its messages.
+func (s *Service) load(ctx context.Context, id string) (store.Conversation, tree, error) {
 	c, err := s.store.Conversation(ctx, id)
 	if err != nil {
-		return Conversation{}, s.storeError(err)
+		return c, tree{}, s.storeError(err)
 	}
 	msgs, err := s.store.Messages(ctx, id)
 	if err != nil {
-		return Conversation{}, s.storeError(err)
+		return c, tree{}, s.storeError(err)
 	}
-	t := newTree(msgs)
+	return c, newTree(msgs), nil
+}
+
+// Conversation returns a conversation with the messages of the branch on screen.
+func (s *Service) Conversation(ctx context.Context, id string) (Conversation, error) {
+	c, t, err := s.load(ctx, id)
+	if err != nil {
+		return Conversation{}, err
+	}
 	path := t.active(c.ActiveLeaf)
 	out := Conversation{ID: c.ID, Title: c.Title, Model: c.Model, Pinned: c.Pinned, Settings: settingsView(c),
 		Messages: make([]Message, 0, len(path))}
@@ -52,15 +60,10 @@ func (s *Service) SelectVersion(ctx context.Context, convID, messageID string) (
 	if s.busy(convID) {
 		return Conversation{}, ErrBusy
 	}
-	c, err := s.store.Conversation(ctx, convID)
+	c, t, err := s.load(ctx, convID)
 	if err != nil {
-		return Conversation{}, s.storeError(err)
+		return Conversation{}, err
 	}
-	msgs, err := s.store.Messages(ctx, convID)
-	if err != nil {
-		return Conversation{}, s.storeError(err)
-	}
-	t := newTree(msgs)
 	if _, ok := t.byID[messageID]; !ok {
 		return Conversation{}, userErrorf(KindNotFound, "That message no longer exists.")
 	}
@@ -78,15 +81,10 @@ func (s *Service) DeleteMessage(ctx context.Context, convID, messageID string) (
 	if s.busy(convID) {
 		return Conversation{}, ErrBusy
 	}
-	c, err := s.store.Conversation(ctx, convID)
+	c, t, err := s.load(ctx, convID)
 	if err != nil {
-		return Conversation{}, s.storeError(err)
+		return Conversation{}, err
 	}
-	msgs, err := s.store.Messages(ctx, convID)
-	if err != nil {
-		return Conversation{}, s.storeError(err)
-	}
-	t := newTree(msgs)
 	m, ok := t.byID[messageID]
 	if !ok {
 		return Conversation{}, userErrorf(KindNotFound, "That message no longer exists.")
@@ -110,13 +108,13 @@ func (s *Service) DeleteMessage(ctx context.Context, convID, messageID string) (
 		}
 	}
 	if onScreen[m.ID] {
-		msgs, err := s.store.Messages(ctx, convID)
+		_, after, err := s.load(ctx, convID)
 		if err != nil {
-			return Conversation{}, s.storeError(err)
+			return Conversation{}, err
 		}
 		c.ActiveLeaf = ""
 		if m.ParentID != "" {
-			c.ActiveLeaf = newTree(msgs).deepestNewest(m.ParentID)
+			c.ActiveLeaf = after.deepestNewest(m.ParentID)
 		}
 		if err := s.store.UpdateConversation(ctx, c); err != nil {
 			return Conversation{}, s.storeError(err)

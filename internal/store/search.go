@@ -23,7 +23,7 @@ type SearchHit struct {
 	MessageID      string       `json:"messageId"`
 	Role           string       `json:"role"`
 	Snippet        []SearchPart `json:"snippet"`
-	CreatedAt      time.Time    `json:"createdAt"`
+	CreatedAt      time.Time    `json:"createdAt" ts_type:"string"`
 }
 
 // SearchGroup is one conversation in the results. TitleMatch is non-nil only when the title
@@ -31,7 +31,7 @@ type SearchHit struct {
 type SearchGroup struct {
 	ConversationID string       `json:"conversationId"`
 	Title          string       `json:"title"`
-	UpdatedAt      time.Time    `json:"updatedAt"`
+	UpdatedAt      time.Time    `json:"updatedAt" ts_type:"string"`
 	TitleMatch     []SearchPart `json:"titleMatch"`
 	Hits           []SearchHit  `json:"hits"`
 }

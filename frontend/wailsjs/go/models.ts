@@ -386,98 +386,6 @@ export namespace main {
 	        this.prompt = source["prompt"];
 	    }
 	}
-	export class SearchHit {
-	    conversationId: string;
-	    messageId: string;
-	    role: string;
-	    snippet: SearchPart[];
-	    createdAt: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new SearchHit(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.conversationId = source["conversationId"];
-	        this.messageId = source["messageId"];
-	        this.role = source["role"];
-	        this.snippet = this.convertValues(source["snippet"], SearchPart);
-	        this.createdAt = source["createdAt"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class SearchPart {
-	    text: string;
-	    match: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new SearchPart(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.text = source["text"];
-	        this.match = source["match"];
-	    }
-	}
-	export class SearchGroup {
-	    conversationId: string;
-	    title: string;
-	    updatedAt: string;
-	    titleMatch: SearchPart[];
-	    hits: SearchHit[];
-	
-	    static createFrom(source: any = {}) {
-	        return new SearchGroup(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.conversationId = source["conversationId"];
-	        this.title = source["title"];
-	        this.updatedAt = source["updatedAt"];
-	        this.titleMatch = this.convertValues(source["titleMatch"], SearchPart);
-	        this.hits = this.convertValues(source["hits"], SearchHit);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	
-	
 	export class UsageRow {
 	    day: string;
 	    model: string;
@@ -690,6 +598,102 @@ export namespace secrets {
 	        this.envKeyPresent = source["envKeyPresent"];
 	    }
 	}
+
+}
+
+export namespace store {
+	
+	export class SearchHit {
+	    conversationId: string;
+	    messageId: string;
+	    role: string;
+	    snippet: SearchPart[];
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchHit(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversationId = source["conversationId"];
+	        this.messageId = source["messageId"];
+	        this.role = source["role"];
+	        this.snippet = this.convertValues(source["snippet"], SearchPart);
+	        this.createdAt = source["createdAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SearchPart {
+	    text: string;
+	    match: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchPart(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.match = source["match"];
+	    }
+	}
+	export class SearchGroup {
+	    conversationId: string;
+	    title: string;
+	    updatedAt: string;
+	    titleMatch: SearchPart[];
+	    hits: SearchHit[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchGroup(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversationId = source["conversationId"];
+	        this.title = source["title"];
+	        this.updatedAt = source["updatedAt"];
+	        this.titleMatch = this.convertValues(source["titleMatch"], SearchPart);
+	        this.hits = this.convertValues(source["hits"], SearchHit);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 
 }
 

@@ -4,6 +4,7 @@ import {chat} from '../models';
 import {secrets} from '../models';
 import {main} from '../models';
 import {pricing} from '../models';
+import {store} from '../models';
 
 export function ContinueReply(arg1:string,arg2:string):Promise<chat.Turn>;
 
@@ -49,7 +50,7 @@ export function SaveKey(arg1:string):Promise<secrets.Status>;
 
 export function SaveViewState(arg1:string,arg2:number):Promise<void>;
 
-export function Search(arg1:string):Promise<Array<main.SearchGroup>>;
+export function Search(arg1:string):Promise<Array<store.SearchGroup>>;
 
 export function SelectVersion(arg1:string,arg2:string):Promise<chat.Conversation>;
 
