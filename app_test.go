@@ -160,6 +160,13 @@ func TestKeyNeverReachesTheWindowEventsOrFiles(t *testing.T) {
 		}
 	}
 	record(a.Conversation(conv.ID))
+	record(a.Search("hello"))
+	record(a.Usage(7))
+	exportDir := t.TempDir()
+	for _, format := range []string{"json", "markdown"} {
+		a.desktop.savePath = filepath.Join(exportDir, "export."+format)
+		record(a.ExportConversations(nil, format))
+	}
 	record(a.SaveKey("bad key with spaces"))
 	record(a.Status())
 	record(a.DeleteKey())
@@ -176,14 +183,16 @@ func TestKeyNeverReachesTheWindowEventsOrFiles(t *testing.T) {
 			t.Errorf("event contains the key: %s", e)
 		}
 	}
-	_ = filepath.WalkDir(a.dataDir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if data, _ := os.ReadFile(path); bytes.Contains(data, []byte(leakKey)) {
-				t.Errorf("%s contains the key", path)
+	for _, dir := range []string{a.dataDir, exportDir} {
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if data, _ := os.ReadFile(path); bytes.Contains(data, []byte(leakKey)) {
+					t.Errorf("%s contains the key", path)
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	if len(a.fake.Requests()) == 0 {
 		t.Fatal("the session never reached the server")
 	}

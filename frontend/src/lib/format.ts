@@ -24,6 +24,17 @@ export function formatMoney(n: number | null | undefined, currency = 'CNY'): str
   return n > 0 && n < 0.005 ? `< ${fmt(0.01)}` : fmt(n);
 }
 
+/** A single reply's cost: small amounts keep two significant digits (≈ ¥0.0012). */
+export function formatCost(n: number, currency = 'CNY'): string {
+  if (n >= 0.01 || n === 0) return formatMoney(n, currency);
+  return new Intl.NumberFormat(locale(getLang()), {
+    style: 'currency',
+    currency,
+    currencyDisplay: 'narrowSymbol',
+    maximumSignificantDigits: 2,
+  }).format(n);
+}
+
 function parseDay(day: string): Date {
   const [y, m, d] = day.split('-').map(Number);
   return new Date(y, (m || 1) - 1, d || 1);

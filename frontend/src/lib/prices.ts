@@ -50,3 +50,28 @@ export function validatePrices(rows: PriceDraft[]): { problems: PriceProblem[]; 
   });
   return { problems, prices: problems.length ? [] : prices };
 }
+
+/** The price for a model, as Go picks it: an exact row first, then the longest `prefix*`. */
+export function matchPrice(prices: Price[], model: string): Price | null {
+  let best: Price | null = null;
+  let bestLen = -1;
+  for (const p of prices) {
+    if (p.model === model) return p;
+    if (p.model.endsWith('*')) {
+      const prefix = p.model.slice(0, -1);
+      if (model.startsWith(prefix) && prefix.length > bestLen) {
+        best = p;
+        bestLen = prefix.length;
+      }
+    }
+  }
+  return best;
+}
+
+/** Estimated cost of one reply's usage (CNY); null when no price matches the model. */
+export function costOf(prices: Price[], model: string, u: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens: number } }): number | null {
+  const p = matchPrice(prices, model);
+  if (!p) return null;
+  const cached = Math.min(u.prompt_tokens_details?.cached_tokens ?? 0, u.prompt_tokens);
+  return ((u.prompt_tokens - cached) * p.input + cached * p.cachedInput + u.completion_tokens * p.output) / 1e6;
+}
