@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -167,6 +168,7 @@ func TestKeyNeverReachesTheWindowEventsOrFiles(t *testing.T) {
 		a.desktop.savePath = filepath.Join(exportDir, "export."+format)
 		record(a.ExportConversations(nil, format))
 	}
+	seen = append(seen, callEveryBoundMethod(t, a.App, conv.ID)...)
 	record(a.SaveKey("bad key with spaces"))
 	record(a.Status())
 	record(a.DeleteKey())
@@ -587,4 +589,41 @@ func TestPromptPresetsStartWithASetAndCanBeEdited(t *testing.T) {
 	if got, _ := a.PromptPresets(); len(got) != 0 {
 		t.Fatalf("an emptied list must stay empty, got %+v", got)
 	}
+}
+
+// callEveryBoundMethod calls each exported method of App — everything the webview can call —
+// with plausible arguments, and returns what each returned (the value, or the formatted
+// error the webview would see).
+func callEveryBoundMethod(t *testing.T, app *App, convID string) []any {
+	t.Helper()
+	v := reflect.ValueOf(app)
+	var out []any
+	for i := 0; i < v.NumMethod(); i++ {
+		m := v.Type().Method(i)
+		args := make([]reflect.Value, m.Type.NumIn()-1)
+		for j := range args {
+			in := m.Type.In(j + 1)
+			switch in.Kind() {
+			case reflect.String:
+				args[j] = reflect.ValueOf(convID).Convert(in)
+			case reflect.Int:
+				args[j] = reflect.ValueOf(7).Convert(in)
+			default:
+				args[j] = reflect.Zero(in)
+			}
+		}
+		results := v.Method(i).Call(args)
+		for _, r := range results {
+			if err, ok := r.Interface().(error); ok && err != nil {
+				out = append(out, formatError(err))
+			} else if r.IsValid() && r.CanInterface() {
+				out = append(out, r.Interface())
+			}
+		}
+		t.Logf("called %s", m.Name)
+	}
+	if len(out) < 20 {
+		t.Fatalf("only %d results from %d bound methods", len(out), v.NumMethod())
+	}
+	return out
 }
