@@ -332,6 +332,8 @@ func (s *Service) start(ctx context.Context, convID, requestID, model string, on
 			EnableSearch:   p.EnableSearch,
 		},
 	}
+	t.content.WriteString(reply.Content) // a continued reply grows from what it had
+	t.reasoning.WriteString(reply.Reasoning)
 	s.log.Info("turn started", "request", requestID, "conversation", conv.ID,
 		"model", model, "messages", len(t.req.Messages), "input_chars", utf8.RuneCountInString(asked.Content))
 	s.running.Add(1)

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"qwendesk/internal/qwen"
@@ -23,6 +24,8 @@ type turn struct {
 	// is written at the first token, then at most CheckpointEvery behind the stream, then
 	// once more with how the turn ended.
 	reply      store.Message
+	content    strings.Builder // the reply's text so far; appended per flush, not copied
+	reasoning  strings.Builder
 	saved      bool
 	savedAt    time.Time
 	firstReply bool   // the conversation's first exchange: name it afterwards
@@ -143,12 +146,14 @@ func (t *turn) flush() {
 	if content == "" && reasoning == "" {
 		return
 	}
-	t.reply.Content += content
-	t.reply.Reasoning += reasoning
+	t.content.WriteString(content)
+	t.reasoning.WriteString(reasoning)
+	// The window first, the disk second: the save must not delay the text on screen, and a
+	// crash between the two loses no more than the checkpoint interval allows anyway.
+	t.emit(EventDelta, DeltaEvent{Header: t.next(), Content: content, Reasoning: reasoning})
 	if !t.saved || time.Since(t.savedAt) >= t.svc.cfg.CheckpointEvery {
 		t.save()
 	}
-	t.emit(EventDelta, DeltaEvent{Header: t.next(), Content: content, Reasoning: reasoning})
 }
 
 // save writes the reply. It uses its own context: a stopped turn's context is already
@@ -156,6 +161,8 @@ func (t *turn) flush() {
 func (t *turn) save() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// Builder.String does not copy, so a checkpoint costs the write, not a copy of the reply.
+	t.reply.Content, t.reply.Reasoning = t.content.String(), t.reasoning.String()
 	t.reply.UpdatedAt = time.Now()
 	var err error
 	if t.saved {

@@ -117,23 +117,51 @@ func open(dir string, o Options, steps []migration) (*Store, OpenReport, error) 
 	return s, rep, nil
 }
 
+// fullCheckBelow is the file size up to which every open runs quick_check. quick_check reads
+// the whole file (about 25 s per GB on a slow disk), so a large history that was closed
+// cleanly is not re-read at every launch.
+const fullCheckBelow = 256 << 20
+
 // openChecked opens the pool and proves the file is a healthy database: the DSN pragmas run
 // when the first connection opens (journal_mode fails with SQLITE_NOTADB on garbage), and
-// quick_check catches damage inside an otherwise valid header.
+// quick_check catches damage inside an otherwise valid header. The full check runs when the
+// file is small, or when the last session did not close it (a leftover -wal file: a crash or
+// a kill), which is when damage is most likely; a large file closed cleanly gets the cheap
+// checks only, and damage found later surfaces as a storage error, not silent loss.
 func openChecked(ctx context.Context, path string) (*sql.DB, error) {
+	full := true
+	if info, err := os.Stat(path); err == nil && info.Size() >= fullCheckBelow {
+		wal, werr := os.Stat(path + "-wal")
+		full = werr == nil && wal.Size() > 0
+	}
 	db, err := sql.Open("sqlite", path+"?"+dsnQuery)
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(8)
-	if err := quickCheck(ctx, db); err != nil {
+	check := quickCheck
+	if !full {
+		check = schemaCheck
+	}
+	if err := check(ctx, db); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
+// schemaCheck reads the schema: enough to open the pool and to fail on a file that is not a
+// database, without reading the whole file.
+func schemaCheck(ctx context.Context, db *sql.DB) error {
+	var n int
+	return db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n)
+}
+
+// quickCheckHook lets tests see when the full check runs.
+var quickCheckHook = func() {}
+
 func quickCheck(ctx context.Context, db *sql.DB) error {
+	quickCheckHook()
 	rows, err := db.QueryContext(ctx, `PRAGMA quick_check`)
 	if err != nil {
 		return err

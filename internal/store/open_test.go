@@ -304,3 +304,39 @@ func TestOpenMarksStreamingIncomplete(t *testing.T) {
 		t.Fatalf("complete message changed: %+v", got)
 	}
 }
+
+// A large history closed cleanly is not read whole at every launch; after a crash (a leftover
+// -wal file) it is.
+func TestLargeCleanFileSkipsTheFullCheck(t *testing.T) {
+	dir := t.TempDir()
+	seedV1(t, dir)
+	path := filepath.Join(dir, FileName)
+	// Stand in for a large file: grow it past the threshold with a blob table.
+	db := rawDB(t, path)
+	if _, err := db.Exec(`CREATE TABLE ballast (b BLOB); INSERT INTO ballast VALUES (zeroblob(?))`, fullCheckBelow); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	os.Remove(path + "-wal")
+
+	calls := 0
+	orig := quickCheckHook
+	quickCheckHook = func() { calls++ }
+	defer func() { quickCheckHook = orig }()
+
+	s, _ := openTest(t, dir)
+	s.Close()
+	if calls != 0 {
+		t.Fatalf("quick_check ran %d times on a large file closed cleanly", calls)
+	}
+	if err := os.WriteFile(path+"-wal", []byte("left by a crash"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s2, _, err := Open(dir, Options{})
+	if err == nil {
+		s2.Close()
+	}
+	if calls == 0 {
+		t.Fatal("quick_check did not run after an unclean shutdown")
+	}
+}
