@@ -1,0 +1,539 @@
+// Command benchapp measures the built QwenDesk binary in a real window (issue 6, item 4): time
+// from exec to first paint, resident memory of the whole process tree at idle and after
+// streaming a 1 MB answer, and the binary's size. It needs an X display, xdotool and
+// ImageMagick's import; run it through scripts/bench-app.sh (private HOME and D-Bus, Xvfb):
+//
+//	scripts/bench-app.sh build/bin/qwendesk build/bench/app.json
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"qwendesk/internal/fakedashscope"
+)
+
+// Row is one figure of the JSON output.
+type Row struct {
+	Figure       string  `json:"figure"`
+	QwenDesk     float64 `json:"qwendesk"`
+	Unit         string  `json:"unit"`
+	Goal         string  `json:"goal"`
+	Met          *bool   `json:"met"` // null: reported, no goal
+	Note         string  `json:"note,omitempty"`
+	BaselineNote string  `json:"baseline_note,omitempty"`
+}
+
+func ptr(b bool) *bool { return &b }
+
+const electronNote = "Electron peers, reported by users (not measured here): Cherry Studio ~700 MB resident at idle " +
+	"and gigabytes during long replies; Chatbox users report lag on long chats."
+
+func main() {
+	bin := flag.String("bin", "build/bin/qwendesk", "the built QwenDesk binary")
+	out := flag.String("out", "build/bench/app.json", "where to write the JSON rows")
+	launches := flag.Int("launches", 5, "launches for the first-paint figure (median)")
+	extra := flag.String("env", "", "extra environment for the app, comma-separated (for experiments, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1)")
+	flag.Parse()
+	if *extra != "" {
+		extraEnv = strings.Split(*extra, ",")
+	}
+	if err := run(*bin, *out, *launches); err != nil {
+		fmt.Fprintln(os.Stderr, "benchapp:", err)
+		os.Exit(1)
+	}
+}
+
+var extraEnv []string
+
+type app struct {
+	cmd     *exec.Cmd
+	dataDir string
+	start   time.Time
+	exited  chan error
+	output  bytes.Buffer
+	mapped  time.Duration // when xdotool first saw the window (0: not yet)
+}
+
+// logTimes returns, for the startup log entries, how long after exec they were written.
+func (a *app) logTimes() string {
+	data, err := os.ReadFile(filepath.Join(a.dataDir, "qwendesk.log"))
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, line := range strings.Split(string(data), "\n") {
+		var e map[string]any
+		if json.Unmarshal([]byte(line), &e) != nil {
+			continue
+		}
+		msg, _ := e["msg"].(string)
+		ts, _ := e["time"].(string)
+		t, err := time.Parse(time.RFC3339Nano, ts)
+		if err != nil || msg == "" {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%q %d ms", msg, t.Sub(a.start).Milliseconds()))
+		if len(parts) == 6 {
+			break
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func launch(bin, dataDir string, env ...string) (*app, error) {
+	a := &app{dataDir: dataDir, exited: make(chan error, 1)}
+	a.cmd = exec.Command(bin)
+	a.cmd.Env = append(os.Environ(), "QWENDESK_DATA_DIR="+dataDir)
+	a.cmd.Env = append(a.cmd.Env, env...)
+	a.cmd.Stdout, a.cmd.Stderr = &a.output, &a.output
+	a.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	a.start = time.Now()
+	if err := a.cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { a.exited <- a.cmd.Wait() }()
+	return a, nil
+}
+
+// quit sends SIGTERM, then SIGKILL to the group if the app lingers.
+func (a *app) quit() {
+	_ = a.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-a.exited:
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-a.cmd.Process.Pid, syscall.SIGKILL)
+		<-a.exited
+	}
+	// WebKit helpers die with their parent; give them a moment so the next launch starts clean.
+	time.Sleep(500 * time.Millisecond)
+}
+
+// colours counts the distinct colours of a root-window screenshot, stopping at limit. It
+// reads PPM from import's stdout: no PNG encoding, no second process.
+func colours(limit int) (int, error) {
+	data, err := exec.Command("import", "-window", "root", "-depth", "8", "ppm:-").Output()
+	if err != nil {
+		return 0, err
+	}
+	// P6\n<w> <h>\n<max>\n<data>
+	fields, rest := [4]int{}, data
+	if !bytes.HasPrefix(rest, []byte("P6")) {
+		return 0, errors.New("not a P6 image")
+	}
+	rest = rest[2:]
+	for i := 1; i < 4; i++ {
+		rest = bytes.TrimLeft(rest, " \t\r\n")
+		j := bytes.IndexAny(rest, " \t\r\n")
+		if j < 0 {
+			return 0, errors.New("short PPM header")
+		}
+		n, err := strconv.Atoi(string(rest[:j]))
+		if err != nil {
+			return 0, err
+		}
+		fields[i], rest = n, rest[j:]
+	}
+	rest = rest[1:] // one whitespace byte after maxval
+	if fields[3] > 255 {
+		return 0, errors.New("16-bit PPM")
+	}
+	seen := map[uint32]struct{}{}
+	for i := 0; i+2 < len(rest); i += 3 {
+		seen[uint32(rest[i])<<16|uint32(rest[i+1])<<8|uint32(rest[i+2])] = struct{}{}
+		if len(seen) >= limit {
+			break
+		}
+	}
+	return len(seen), nil
+}
+
+// waitPaint polls the screen every 50 ms until it shows at least 50 colours (the e2e
+// harness's test for "not blank"), and returns the time from exec to the end of the first
+// screenshot that showed it, and to the end of the last one that did not (the paint
+// happened between the two).
+func (a *app) waitPaint() (upper, lower time.Duration, err error) {
+	deadline := a.start.Add(30 * time.Second)
+	last := time.Duration(0)
+	for time.Now().Before(deadline) {
+		if a.mapped == 0 {
+			if out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk$").Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {
+				a.mapped = time.Since(a.start)
+			}
+		}
+		select {
+		case err := <-a.exited:
+			return 0, 0, fmt.Errorf("app exited before painting: %v\n%s", err, a.output.String())
+		default:
+		}
+		n, err := colours(50)
+		now := time.Since(a.start)
+		if err == nil && n >= 50 {
+			return now, last, nil
+		}
+		last = now
+		time.Sleep(50 * time.Millisecond)
+	}
+	return 0, 0, errors.New("the window stayed blank for 30 s")
+}
+
+// proc is one process of the app's tree.
+type proc struct {
+	pid   int
+	name  string
+	rssKB int
+	pssKB int
+	anon  int // RssAnon: heaps, JS, Go
+	file  int // RssFile: mapped libraries and files
+	shmem int // RssShmem: shared memory (e.g. graphics buffers)
+}
+
+// tree returns the app and all its descendants with their VmRSS and Pss.
+func tree(root int) []proc {
+	children := map[int][]int{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm can hold spaces and parentheses.
+		s := string(data)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) < 2 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		children[ppid] = append(children[ppid], pid)
+	}
+	var out []proc
+	var walk func(int)
+	walk = func(pid int) {
+		p := proc{pid: pid}
+		if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				k, v, _ := strings.Cut(line, ":")
+				switch k {
+				case "Name":
+					p.name = strings.TrimSpace(v)
+				case "VmRSS":
+					p.rssKB, _ = strconv.Atoi(strings.Fields(v)[0])
+				case "RssAnon":
+					p.anon, _ = strconv.Atoi(strings.Fields(v)[0])
+				case "RssFile":
+					p.file, _ = strconv.Atoi(strings.Fields(v)[0])
+				case "RssShmem":
+					p.shmem, _ = strconv.Atoi(strings.Fields(v)[0])
+				}
+			}
+		}
+		if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid)); err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				if k, v, ok := strings.Cut(line, ":"); ok && k == "Pss" {
+					p.pssKB, _ = strconv.Atoi(strings.Fields(v)[0])
+				}
+			}
+		}
+		// Prefer the full command's base name: WebKit helpers' comm is cut to 15 bytes.
+		if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil && len(cmdline) > 0 {
+			arg0, _, _ := bytes.Cut(cmdline, []byte{0})
+			p.name = filepath.Base(string(arg0))
+		}
+		out = append(out, p)
+		for _, c := range children[pid] {
+			walk(c)
+		}
+	}
+	walk(root)
+	return out
+}
+
+func sum(ps []proc) (rss, pss int) {
+	for _, p := range ps {
+		rss += p.rssKB
+		pss += p.pssKB
+	}
+	return
+}
+
+// topMappings names what holds a process's resident memory: the largest mappings by Rss,
+// grouped by file (anonymous ones as [anon]).
+func topMappings(pid, n int) string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return ""
+	}
+	by := map[string]int{}
+	cur := ""
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if strings.Contains(f[0], "-") && len(f) >= 5 { // a mapping header
+			cur = "[anon]"
+			if len(f) >= 6 {
+				cur = filepath.Base(strings.Join(f[5:], " "))
+			}
+			continue
+		}
+		if f[0] == "Rss:" && len(f) >= 2 {
+			kb, _ := strconv.Atoi(f[1])
+			by[cur] += kb
+		}
+	}
+	type kv struct {
+		k string
+		v int
+	}
+	var all []kv
+	for k, v := range by {
+		all = append(all, kv{k, v})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].v > all[j].v })
+	var parts []string
+	for i := 0; i < n && i < len(all); i++ {
+		parts = append(parts, fmt.Sprintf("%s %.1f", all[i].k, mb(all[i].v)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func explain(label string, ps []proc) {
+	fmt.Fprintf(os.Stderr, "%s:\n", label)
+	for _, p := range ps {
+		fmt.Fprintf(os.Stderr, "  %s[%d] RSS %.1f MB = anon %.1f + file %.1f + shmem %.1f (Pss %.1f); largest: %s\n",
+			p.name, p.pid, mb(p.rssKB), mb(p.anon), mb(p.file), mb(p.shmem), mb(p.pssKB), topMappings(p.pid, 8))
+	}
+}
+
+func mb(kb int) float64 { return float64(kb) * 1024 / 1e6 }
+
+func describe(ps []proc) string {
+	parts := make([]string, 0, len(ps))
+	for _, p := range ps {
+		parts = append(parts, fmt.Sprintf("%s[%d] %.1f MB (anon %.1f, file %.1f, shmem %.1f; Pss %.1f)",
+			p.name, p.pid, mb(p.rssKB), mb(p.anon), mb(p.file), mb(p.shmem), mb(p.pssKB)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// window finds the app's visible top-level window.
+func window(a *app) (string, error) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk$").Output()
+		if err == nil {
+			if ids := strings.Fields(string(out)); len(ids) > 0 {
+				return ids[0], nil
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return "", errors.New("no QwenDesk window within 30 s")
+}
+
+func xdo(args ...string) error {
+	if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("xdotool %v: %v: %s", args, err, out)
+	}
+	return nil
+}
+
+// waitLog waits for the first log entry with message msg.
+func (a *app) waitLog(msg string, timeout time.Duration) (map[string]any, error) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if f, err := os.Open(filepath.Join(a.dataDir, "qwendesk.log")); err == nil {
+			sc := bufio.NewScanner(f)
+			sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
+			for sc.Scan() {
+				var e map[string]any
+				if json.Unmarshal(sc.Bytes(), &e) == nil && e["msg"] == msg {
+					f.Close()
+					return e, nil
+				}
+			}
+			f.Close()
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return nil, fmt.Errorf("log entry %q did not appear within %s", msg, timeout)
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func run(bin, out string, launches int) error {
+	st, err := os.Stat(bin)
+	if err != nil {
+		return err
+	}
+	var kb [16]byte
+	_, _ = rand.Read(kb[:])
+	key := "sk-bench" + hex.EncodeToString(kb[:])
+	fake := fakedashscope.New(fakedashscope.Options{APIKey: key})
+	defer fake.Close()
+	env := append([]string{"DASHSCOPE_BASE_URL=" + fake.BaseURL(), "DASHSCOPE_API_KEY=" + key}, extraEnv...)
+	tmp, err := os.MkdirTemp("", "qwendesk-benchapp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	// First paint: each launch gets a fresh data folder (the first is also WebKit's cold start).
+	var paints []time.Duration
+	var paintNotes []string
+	var last *app
+	for i := range launches {
+		a, err := launch(bin, filepath.Join(tmp, fmt.Sprintf("data%d", i)), env...)
+		if err != nil {
+			return err
+		}
+		upper, lower, err := a.waitPaint()
+		if err != nil {
+			a.quit()
+			return err
+		}
+		paints = append(paints, upper)
+		paintNotes = append(paintNotes, fmt.Sprintf("%d (blank at %d)", upper.Milliseconds(), lower.Milliseconds()))
+		fmt.Fprintf(os.Stderr, "launch %d: first paint seen %d ms after exec (last blank screenshot at %d ms); window mapped by %d ms; log: %s\n",
+			i+1, upper.Milliseconds(), lower.Milliseconds(), a.mapped.Milliseconds(), a.logTimes())
+		if i < launches-1 {
+			a.quit()
+		} else {
+			last = a
+		}
+	}
+	a := last
+	defer a.quit()
+	pid := a.cmd.Process.Pid
+
+	// Idle: 5 s after first paint.
+	time.Sleep(5 * time.Second)
+	idle := tree(pid)
+	idleRSS, idlePSS := sum(idle)
+	explain("idle tree", idle)
+
+	// Stream the 1 MiB answer.
+	win, err := window(a)
+	if err != nil {
+		return err
+	}
+	if err := xdo("windowfocus", "--sync", win); err != nil {
+		return err
+	}
+	if err := xdo("type", "--delay", "15", "--window", win, "Give me the big one #bigline"); err != nil {
+		return err
+	}
+	if err := xdo("key", "--window", win, "Return"); err != nil {
+		return err
+	}
+	peakRSS, peakName := 0, ""
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() { // peak while streaming and rendering
+		defer close(sampled)
+		for {
+			ps := tree(pid)
+			if r, _ := sum(ps); r > peakRSS {
+				peakRSS, peakName = r, describe(ps)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	sent := time.Now()
+	fin, err := a.waitLog("turn finished", 120*time.Second)
+	if err != nil {
+		close(stop)
+		<-sampled
+		return err
+	}
+	turnSecs := time.Since(sent).Seconds()
+	time.Sleep(3 * time.Second)
+	close(stop)
+	<-sampled
+	after := tree(pid)
+	afterRSS, afterPSS := sum(after)
+	explain(fmt.Sprintf("after 1 MB answer (turn %v, %.1f s after Return)", fin["status"], turnSecs), after)
+	fmt.Fprintf(os.Stderr, "peak while streaming: %s\n", peakName)
+	// Later, for the record: does the memory come back down?
+	time.Sleep(10 * time.Second)
+	later := tree(pid)
+	laterRSS, _ := sum(later)
+
+	paint := median(paints)
+	size := float64(st.Size()) / 1e6
+	rows := []Row{
+		{Figure: "launch to first paint (median)", QwenDesk: float64(paint.Milliseconds()), Unit: "ms", Goal: "< 1000 ms", Met: ptr(paint < time.Second),
+			Note: fmt.Sprintf("%d launches, ms from exec to the first screenshot with ≥ 50 colours, polled every 50 ms: %s", launches, strings.Join(paintNotes, ", "))},
+		{Figure: "idle RSS, whole process tree (5 s after paint)", QwenDesk: mb(idleRSS), Unit: "MB", Goal: "< 150 MB", Met: ptr(mb(idleRSS) < 150),
+			Note: "sum of VmRSS: " + describe(idle), BaselineNote: electronNote},
+		{Figure: "idle PSS, whole process tree", QwenDesk: mb(idlePSS), Unit: "MB", Goal: "—",
+			Note: "sum of Pss (shared pages counted once across the tree)"},
+		{Figure: "RSS after streaming a 1 MB answer (+3 s)", QwenDesk: mb(afterRSS), Unit: "MB", Goal: "< 250 MB", Met: ptr(mb(afterRSS) < 250),
+			Note: fmt.Sprintf("turn %v in %.1f s; sum of VmRSS: %s", fin["status"], turnSecs, describe(after)), BaselineNote: electronNote},
+		{Figure: "PSS after streaming a 1 MB answer", QwenDesk: mb(afterPSS), Unit: "MB", Goal: "—"},
+		{Figure: "peak RSS while streaming/rendering", QwenDesk: mb(peakRSS), Unit: "MB", Goal: "—", Note: "sampled every 100 ms: " + peakName},
+		{Figure: "RSS 13 s after the answer", QwenDesk: mb(laterRSS), Unit: "MB", Goal: "—", Note: describe(later)},
+		{Figure: "binary size", QwenDesk: size, Unit: "MB", Goal: "< 25 MB", Met: ptr(size < 25),
+			Note:         fmt.Sprintf("%s, %d bytes", bin, st.Size()),
+			BaselineNote: "Electron peers ship Chromium and Node.js with the app; no published size figure was collected for this table."},
+	}
+
+	host, _ := os.Hostname()
+	fmt.Printf("benchapp: %s, %s/%s, %d CPUs (Xvfb)\n\n", host, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	fmt.Printf("%-48s %10s  %-4s %-10s %s\n", "figure", "QwenDesk", "unit", "goal", "met")
+	for _, r := range rows {
+		met := "—"
+		if r.Met != nil {
+			met = map[bool]string{true: "yes", false: "NO"}[*r.Met]
+		}
+		fmt.Printf("%-48s %10.1f  %-4s %-10s %s\n", r.Figure, r.QwenDesk, r.Unit, r.Goal, met)
+	}
+	fmt.Printf("\nElectron peers: %s\n", electronNote)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep "<" and "≤" readable in the goals
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rows); err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s\n", out)
+	return nil
+}
