@@ -40,6 +40,7 @@ type Stream struct {
 	events    int
 
 	chunk     chunk
+	fast      chunkParser
 	jsonSrc   bytes.Reader
 	jsonDec   *json.Decoder
 	jsonFed   int64 // bytes given to jsonDec so far
@@ -127,11 +128,19 @@ func (s *Stream) Next() bool {
 	return false
 }
 
-// decodeChunk decodes one event's data into the reused chunk. It goes through one
-// json.Decoder kept for the whole stream rather than json.Unmarshal, because the Decoder keeps
-// its scanner and decode state between values: per chunk that leaves only the allocation of
-// the text itself.
+// decodeChunk decodes one event's data into the reused chunk: by the hand-written parser
+// when the chunk has the ordinary shape, otherwise by encoding/json (see chunkParser).
 func (s *Stream) decodeChunk(data []byte) error {
+	if s.fast.parse(&s.chunk, data) {
+		return nil
+	}
+	return s.decodeJSON(data)
+}
+
+// decodeJSON is the general path of decodeChunk. It goes through one json.Decoder kept for
+// the whole stream rather than json.Unmarshal, because the Decoder keeps its scanner and
+// decode state between values: per chunk that leaves only the allocation of the text itself.
+func (s *Stream) decodeJSON(data []byte) error {
 	if s.jsonDec == nil {
 		s.jsonDec = json.NewDecoder(&s.jsonSrc)
 	}
