@@ -10,7 +10,7 @@ LDFLAGS := -X main.version=$(VERSION)
 BIN     := build/bin/qwendesk
 ARTIFACTS ?= $(CURDIR)/build/test-artifacts
 
-.PHONY: all setup run dev build bindings test test-go test-keychain test-frontend check-bindings test-e2e test-fuzz fuzz fake clean
+.PHONY: all setup run dev build bindings test test-go test-keychain test-frontend check-bindings test-e2e test-fuzz fuzz bench fake clean
 
 all: build
 
@@ -65,6 +65,19 @@ test-e2e:
 	mkdir -p $(ARTIFACTS)
 	./scripts/e2e.sh $(CURDIR)/$(BIN) $(ARTIFACTS)
 
+## bench: every benchmark side by side on this machine; one table, written to docs/BENCHMARKS.md.
+## A benchmark that fails is reported as not measured; the others still run.
+BENCH := $(CURDIR)/build/bench
+HISTORY_SCALE ?= 0.3
+bench: build
+	mkdir -p $(BENCH)
+	-cd bench/decode && go run . -out $(BENCH)/decode.json
+	-go run ./cmd/benchlatency -out $(BENCH)/latency.json
+	-./scripts/bench-render.sh $(BENCH)/render.json
+	-./scripts/bench-app.sh $(CURDIR)/$(BIN) $(BENCH)/app.json
+	-go run ./cmd/benchhistory -scale $(HISTORY_SCALE) -out $(BENCH)/history.json
+	go run ./cmd/benchreport -dir $(BENCH) -out docs/BENCHMARKS.md
+
 ## fake: a local fake DashScope on 127.0.0.1:8787 for manual runs
 fake:
 	go run ./cmd/fakedashscope -addr 127.0.0.1:8787
@@ -77,4 +90,5 @@ FUZZTIME ?= 2m
 fuzz:
 	go test -run XXX -fuzz FuzzSSEDecoder -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzStreamChunks -fuzztime $(FUZZTIME) ./internal/qwen/
+	go test -run XXX -fuzz FuzzFastChunk -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzImportJSON -fuzztime $(FUZZTIME) ./internal/store/
