@@ -64,6 +64,8 @@ function strictPurifier(): Purifier {
       node.setAttribute('disabled', '');
     }
   });
+  // Set once: passing the config to every sanitize() call makes DOMPurify re-parse it each time.
+  p.setConfig(STRICT);
   strict = p;
   return p;
 }
@@ -77,6 +79,7 @@ function mathPurifier(): Purifier {
       data.keepAttr = false;
     }
   });
+  p.setConfig(KATEX);
   forMath = p;
   return p;
 }
@@ -114,7 +117,7 @@ export interface SanitizeOptions {
 
 /** Sanitized, post-processed HTML for one block of marked output. */
 export function sanitizeBlock(html: string, math: MathItem[], opts: SanitizeOptions): string {
-  const clean = strictPurifier().sanitize(html, STRICT) as string;
+  const clean = strictPurifier().sanitize(html) as string;
   const tpl = document.createElement('template');
   tpl.innerHTML = clean;
   const root = tpl.content;
@@ -212,6 +215,21 @@ export function sanitizeBlock(html: string, math: MathItem[], opts: SanitizeOpti
   return tpl.innerHTML;
 }
 
+const MATH_CACHE_MAX = 2000;
+/** Sanitized KaTeX HTML by formula (null: doesn't parse). The streaming tail re-renders its formulas on every update. */
+const mathCache = new Map<string, string | null>();
+
+function mathHtml(item: MathItem): string | null {
+  const key = (item.display ? 'D' : 'I') + item.tex;
+  const hit = mathCache.get(key);
+  if (hit !== undefined) return hit;
+  const tex = renderTex(item.tex, item.display);
+  const html = tex === null ? null : (mathPurifier().sanitize(tex) as string);
+  mathCache.set(key, html);
+  if (mathCache.size > MATH_CACHE_MAX) mathCache.delete(mathCache.keys().next().value as string);
+  return html;
+}
+
 function insertMath(root: DocumentFragment, math: MathItem[], partial: boolean): void {
   const doc = root.ownerDocument;
   const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -228,10 +246,10 @@ function insertMath(root: DocumentFragment, math: MathItem[], partial: boolean):
         continue;
       }
       const span = doc.createElement('span');
-      const html = renderTex(item.tex, item.display);
+      const html = mathHtml(item);
       if (html !== null) {
         span.className = item.display ? 'md-math md-math-display' : 'md-math';
-        span.innerHTML = mathPurifier().sanitize(html, KATEX) as string;
+        span.innerHTML = html;
       } else {
         // Mid-stream a formula is often half-written: show its source quietly until it parses.
         span.className = partial ? 'md-math-src' : 'md-math-src md-math-error';
