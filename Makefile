@@ -73,7 +73,7 @@ bench: build
 	mkdir -p $(BENCH)
 	-cd bench/decode && go run . -out $(BENCH)/decode.json
 	-go run ./cmd/benchlatency -out $(BENCH)/latency.json
-	-./scripts/bench-render.sh $(BENCH)/render.json
+	-./scripts/bench-render.sh 3 $(BENCH)/render.json
 	-./scripts/bench-app.sh $(CURDIR)/$(BIN) $(BENCH)/app.json
 	-go run ./cmd/benchhistory -scale $(HISTORY_SCALE) -out $(BENCH)/history.json
 	go run ./cmd/benchreport -dir $(BENCH) -out docs/BENCHMARKS.md
