@@ -41,7 +41,7 @@ type App struct {
 	mu          sync.Mutex
 	started     bool               // OnStartup has run: events can reach the window
 	root        context.Context    // parent of every turn; cancelled at shutdown
-	stopAll     context.CancelFunc //
+	stopAll     context.CancelFunc // cancels root
 	current     settings.Settings
 	client      *qwen.Client // for the current endpoint and proxy; rebuilt when they change
 	preferences *Preferences // cached; nil until first read
