@@ -90,11 +90,24 @@ func read(path string) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Either a bare array of rows, or an object that carries them under "rows" beside its
+	// own details (run settings, per-run data).
 	var rows []row
-	if err := json.Unmarshal(data, &rows); err != nil {
+	if err := json.Unmarshal(data, &rows); err == nil {
+		return rows, nil
+	}
+	var wrapped struct {
+		Rows  []row    `json:"rows"`
+		Scale *float64 `json:"scale"` // history at scale: a fraction of the 10,000 × 100 target
+	}
+	if err := json.Unmarshal(data, &wrapped); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return rows, nil
+	if wrapped.Scale != nil && *wrapped.Scale != 1 && len(wrapped.Rows) > 0 {
+		wrapped.Rows[0].Note = fmt.Sprintf("this run used -scale %g (%d conversations, %d messages, not the full 10,000 and 1,000,000); %s",
+			*wrapped.Scale, int(*wrapped.Scale*10000), int(*wrapped.Scale*1000000), wrapped.Rows[0].Note)
+	}
+	return wrapped.Rows, nil
 }
 
 func value(v float64, unit string) string {
