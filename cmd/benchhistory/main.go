@@ -129,7 +129,7 @@ func run(scale float64, dir, outPath string, seed uint64, maxFigure time.Duratio
 		s.Close()
 	}
 	defer st.Close()
-	reported(fmt.Sprintf("open store (store.Open incl. quick_check), median of %d", len(opens)), ms(median(opens)), "ms",
+	reported(fmt.Sprintf("open store (store.Open), median of %d", len(opens)), ms(median(opens)), "ms",
 		fmt.Sprintf("runs: %s", fmtDurs(opens)))
 
 	svc := chat.NewService(chat.Config{Store: st, Emitter: chat.EmitterFunc(func(string, any) {})})
