@@ -627,3 +627,35 @@ func callEveryBoundMethod(t *testing.T, app *App, convID string) []any {
 	}
 	return out
 }
+
+// The key is removed from the keychain behind the app's back (another program, the user in
+// the OS keychain manager): the next turn says there is no key, and nothing is sent.
+func TestKeyThatDisappearsWhileRunning(t *testing.T) {
+	ring := secrets.NewMemoryKeyring()
+	a := newTestApp(t, ring, nil)
+	a.startup(context.Background())
+	if _, err := a.SaveKey(leakKey); err != nil {
+		t.Fatal(err)
+	}
+	conv, _ := a.NewConversation()
+	first, err := a.Send(conv.ID, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.events.waitEnd(t, first.RequestID)
+	a.chat.Wait(5 * time.Second) // the automatic title's request too
+	sent := len(a.fake.Requests())
+
+	if err := ring.Delete(secrets.ServiceName, secrets.AccountName); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Send(conv.ID, "still there?"); kindOf(err) != chat.KindNoKey {
+		t.Fatalf("Send after the key vanished: %v, want no_key", err)
+	}
+	if st, _ := a.Status(); st.Key.HasKey {
+		t.Fatalf("status still claims a key: %+v", st.Key)
+	}
+	if len(a.fake.Requests()) != sent {
+		t.Fatal("a request went out without a key")
+	}
+}
