@@ -182,6 +182,12 @@ func generate(ctx context.Context, dir string, cfg genConfig, logf func(string, 
 	if _, err := db.ExecContext(ctx, `INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')`); err != nil {
 		return res, fmt.Errorf("rebuild search index: %w", err)
 	}
+	// The short-CJK index is contentless (its text is derived by a function the store
+	// registers on the driver), so it is filled the way the store's migration fills it.
+	if _, err := db.ExecContext(ctx, `INSERT INTO messages_bigram (rowid, content)
+		SELECT seq, qwendesk_cjk_bigrams(content) FROM messages WHERE status <> 'streaming'`); err != nil {
+		return res, fmt.Errorf("fill the short-term index: %w", err)
+	}
 	logf("  search index rebuilt in %.0f s", time.Since(t).Seconds())
 	for name, sqlText := range triggers {
 		if _, err := db.ExecContext(ctx, sqlText); err != nil {

@@ -115,4 +115,7 @@ func integrityOK(t *testing.T, path string) {
 	if _, err := db.Exec(`INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')`); err != nil {
 		t.Fatalf("FTS index out of sync with messages: %v", err)
 	}
+	if _, err := db.Exec(`INSERT INTO messages_bigram (messages_bigram) VALUES ('integrity-check')`); err != nil {
+		t.Fatalf("bigram index damaged: %v", err)
+	}
 }

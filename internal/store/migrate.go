@@ -29,7 +29,44 @@ var migrations = []migration{
 	{"initial schema", schemaV1},
 	{"active branch", `ALTER TABLE conversations ADD COLUMN active_leaf TEXT NOT NULL DEFAULT ''`},
 	{"message images", `ALTER TABLE messages ADD COLUMN images TEXT NOT NULL DEFAULT ''`},
+	{"cjk bigram index", schemaV4},
 }
+
+// schemaV4 indexes 1- and 2-character CJK substrings, which the trigram index cannot answer
+// (search.go used a full instr() scan for them). The indexed text is derived by
+// qwendesk_cjk_bigrams (bigram.go), so it cannot be an external-content table over
+// messages; contentless with contentless_delete stores only the index and still allows
+// DELETE by rowid. The triggers follow the messages_fts ones (a message is indexed only once
+// it stops streaming, see schemaV1).
+const schemaV4 = `
+CREATE VIRTUAL TABLE messages_bigram USING fts5 (
+	content,
+	content = '',
+	contentless_delete = 1,
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_bigram_insert AFTER INSERT ON messages
+WHEN new.status <> 'streaming' BEGIN
+	INSERT INTO messages_bigram (rowid, content) VALUES (new.seq, qwendesk_cjk_bigrams(new.content));
+END;
+CREATE TRIGGER messages_bigram_delete AFTER DELETE ON messages
+WHEN old.status <> 'streaming' BEGIN
+	DELETE FROM messages_bigram WHERE rowid = old.seq;
+END;
+-- SQLite does not promise an order for triggers on the same event (it runs the newest
+-- first), so unlike the messages_fts pair these two never both fire: an edit of an indexed
+-- message is one REPLACE, and unindex only handles a message going back to streaming.
+CREATE TRIGGER messages_bigram_unindex AFTER UPDATE OF content, status ON messages
+WHEN old.status <> 'streaming' AND new.status = 'streaming' BEGIN
+	DELETE FROM messages_bigram WHERE rowid = old.seq;
+END;
+CREATE TRIGGER messages_bigram_index AFTER UPDATE OF content, status ON messages
+WHEN new.status <> 'streaming' AND (old.content IS NOT new.content OR old.status = 'streaming') BEGIN
+	INSERT OR REPLACE INTO messages_bigram (rowid, content) VALUES (new.seq, qwendesk_cjk_bigrams(new.content));
+END;
+INSERT INTO messages_bigram (rowid, content)
+	SELECT seq, qwendesk_cjk_bigrams(content) FROM messages WHERE status <> 'streaming';
+`
 
 const schemaV1 = `
 CREATE TABLE schema_migrations (

@@ -115,6 +115,12 @@ func seedV1(t *testing.T, dir string) (Conversation, Message) {
 func TestMigrateFromV1(t *testing.T) {
 	dir := t.TempDir()
 	c, m := seedV1(t, dir)
+	// v4 (bigram index) backfills messages written before it existed.
+	zh := Message{ID: NewID(), ConversationID: c.ID, Role: RoleAssistant, Content: "今天天气很好", Status: StatusComplete}
+	if _, err := rawDB(t, filepath.Join(dir, FileName)).Exec(`INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 1, 1)`, zh.ID, c.ID, zh.Role, zh.Content, zh.Status); err != nil {
+		t.Fatal(err)
+	}
 
 	steps := append(append([]migration{}, migrations...), testV2)
 	s, rep, err := open(dir, Options{Now: newClock().Now}, steps)
@@ -137,6 +143,10 @@ func TestMigrateFromV1(t *testing.T) {
 	if got, err := s.Conversation(ctx, c.ID); err != nil || got.Title != c.Title {
 		t.Fatalf("conversation after migration: %+v %v", got, err)
 	}
+	if ids := searchIDs(t, s, "天气"); !ids[zh.ID] || len(ids) != 1 {
+		t.Fatalf("v4 (bigram index): 天气 found %v after migrating", ids)
+	}
+	bigramIntegrity(t, s)
 	if n := queryInt(t, s.db, `SELECT flagged FROM messages WHERE id = ?`, m.ID); n != 1 {
 		t.Fatal("v2 step did not run")
 	}
@@ -147,7 +157,10 @@ func TestMigrateFromV1(t *testing.T) {
 	if v := queryInt(t, bak, `PRAGMA user_version`); v != 1 {
 		t.Fatalf("backup is at v%d, want v1", v)
 	}
-	if n := queryInt(t, bak, `SELECT count(*) FROM messages WHERE id = ?`, m.ID); n != 1 {
+	if n := queryInt(t, bak, `SELECT count(*) FROM sqlite_schema WHERE name = 'messages_bigram'`); n != 0 {
+		t.Fatal("backup already has the bigram index")
+	}
+	if n := queryInt(t, bak, `SELECT count(*) FROM messages WHERE id IN (?, ?)`, m.ID, zh.ID); n != 2 {
 		t.Fatal("backup lacks the message")
 	}
 }

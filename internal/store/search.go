@@ -48,8 +48,8 @@ const (
 
 // Search finds live messages and titles containing every whitespace-separated term of query
 // (case-insensitive for ASCII; any script, so "天气" finds "今天天气很好"). Terms of three or
-// more characters go through the FTS5 trigram index; shorter ones are checked with instr(),
-// which needs no escaping. Groups come title matches first, then by most recent hit; at most
+// more characters go through the FTS5 trigram index, 1–2 character CJK terms through the
+// bigram index; other short ones are checked with instr(), which needs no escaping. Groups come title matches first, then by most recent hit; at most
 // limit hits in all (limit <= 0 means 50), dealt one per group per round, newest first within
 // a group.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGroup, error) {
@@ -97,31 +97,8 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 		return nil, fmt.Errorf("store: search titles: %w", err)
 	}
 
-	var long, short []string
-	for _, t := range terms {
-		if utf8.RuneCountInString(t) >= minTrigramRunes {
-			long = append(long, t)
-		} else {
-			short = append(short, t)
-		}
-	}
-	from := `messages m`
-	var conds []string
-	args = nil
-	if len(long) > 0 {
-		from = `messages_fts f JOIN messages m ON m.seq = f.rowid`
-		conds = append(conds, `messages_fts MATCH ?`)
-		args = append(args, ftsQuery(long))
-	}
-	if len(short) > 0 {
-		w, a := instrFilter("m.content", short)
-		conds = append(conds, w)
-		args = append(args, a...)
-	}
-	rows, err = s.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, c.title, c.updated_at
-		FROM `+from+` JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
-		WHERE `+strings.Join(conds, " AND ")+`
-		ORDER BY m.created_at DESC, m.seq DESC LIMIT ?`, append(args, limit)...)
+	q, args := messageQuery(terms, limit)
+	rows, err = s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search messages: %w", err)
 	}
@@ -180,6 +157,46 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 		}
 	}
 	return out, nil
+}
+
+// messageQuery selects the live messages containing every term, newest first.
+func messageQuery(terms []string, limit int) (string, []any) {
+	var long, cjk, short []string
+	for _, t := range terms {
+		switch {
+		case utf8.RuneCountInString(t) >= minTrigramRunes:
+			long = append(long, t)
+		case allCJK(t):
+			cjk = append(cjk, t)
+		default:
+			// Short Latin terms stay substring matches ("Go" finds "Google"); the bigram
+			// index only knows whole words for them, and drops punctuation ("%", ")").
+			short = append(short, t)
+		}
+	}
+	from := `messages m`
+	var conds []string
+	var args []any
+	if len(long) > 0 {
+		from = `messages_fts f JOIN messages m ON m.seq = f.rowid`
+		conds = append(conds, `messages_fts MATCH ?`)
+		args = append(args, ftsQuery(long))
+	}
+	if len(cjk) > 0 {
+		// Every 1–2 character CJK substring is a token of messages_bigram (bigram.go), so
+		// this is an index lookup; IN keeps it a rowid set however it combines with the above.
+		conds = append(conds, `m.seq IN (SELECT rowid FROM messages_bigram WHERE messages_bigram MATCH ?)`)
+		args = append(args, ftsQuery(cjk))
+	}
+	if len(short) > 0 {
+		w, a := instrFilter("m.content", short)
+		conds = append(conds, w)
+		args = append(args, a...)
+	}
+	return `SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, c.title, c.updated_at
+		FROM ` + from + ` JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
+		WHERE ` + strings.Join(conds, " AND ") + `
+		ORDER BY m.created_at DESC, m.seq DESC LIMIT ?`, append(args, limit)
 }
 
 // searchTerms splits on whitespace and drops duplicates (case-insensitively).
