@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"qwendesk/internal/buildinfo"
 	"qwendesk/internal/chat"
 	"qwendesk/internal/inflight"
 	"qwendesk/internal/pricing"
@@ -31,7 +32,7 @@ type App struct {
 	inflight *inflight.Registry
 	log      *slog.Logger
 	dataDir  string
-	version  string
+	build    buildinfo.Info
 	// envBaseURL is DASHSCOPE_BASE_URL, already validated; it overrides the settings.
 	envBaseURL string
 
@@ -58,8 +59,8 @@ type AppConfig struct {
 	Emitter    chat.Emitter
 	Logger     *slog.Logger
 	DataDir    string
-	Version    string
-	EnvBaseURL string // raw DASHSCOPE_BASE_URL
+	Build      buildinfo.Info // version, commit and toolchain of this build
+	EnvBaseURL string         // raw DASHSCOPE_BASE_URL
 }
 
 // NewApp builds the App. Problems that should not stop the app (a damaged settings file, an
@@ -75,7 +76,7 @@ func NewApp(cfg AppConfig) *App {
 		inflight: inflight.New(),
 		log:      cfg.Logger,
 		dataDir:  cfg.DataDir,
-		version:  cfg.Version,
+		build:    cfg.Build,
 		root:     root,
 		stopAll:  stop,
 	}
@@ -110,7 +111,7 @@ func (a *App) startup(ctx context.Context) {
 	a.mu.Lock()
 	a.started = true
 	a.mu.Unlock()
-	a.log.Info("app started", "version", a.version)
+	a.log.Info("app started", "build", a.build.String())
 }
 
 // shutdown stops every streaming reply (keeping the partial text) and waits briefly for the
@@ -147,7 +148,7 @@ type AppStatus struct {
 	Regions     []qwen.Region     `json:"regions"`
 	Model       string            `json:"model"`
 	DataDir     string            `json:"dataDir"`
-	Version     string            `json:"version"`
+	Build       buildinfo.Info    `json:"build"`
 	Problems    []string          `json:"problems"`
 	Titles      chat.TitleOptions `json:"titles"`
 	Preferences Preferences       `json:"preferences"`
@@ -167,7 +168,7 @@ func (a *App) Status() (AppStatus, error) {
 		Regions:     qwen.Regions(),
 		Model:       a.current.Model,
 		DataDir:     a.dataDir,
-		Version:     a.version,
+		Build:       a.build,
 		Problems:    append([]string{}, a.problems...),
 		Titles:      a.titleOptions(),
 		Preferences: a.prefsLocked(),

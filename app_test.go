@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"qwendesk/internal/applog"
+	"qwendesk/internal/buildinfo"
 	"qwendesk/internal/chat"
 	"qwendesk/internal/fakedashscope"
 	"qwendesk/internal/pricing"
@@ -117,7 +118,7 @@ func newTestApp(t *testing.T, keyring secrets.Keyring, env map[string]string) *t
 		Emitter:    ev,
 		Logger:     slog.New(applog.NewRedactingHandler(base.Handler(), keys.KnownSecrets)),
 		DataDir:    dataDir,
-		Version:    "test",
+		Build:      buildinfo.Read("v0.0.0-test", ""),
 		EnvBaseURL: fake.BaseURL(),
 	})
 	t.Cleanup(func() { app.shutdown(context.Background()) })
@@ -211,6 +212,9 @@ func TestStatusReportsSourceWithoutTheKey(t *testing.T) {
 	}
 	if !st.Endpoint.OverriddenByEnv || st.Endpoint.BaseURL != a.fake.BaseURL() {
 		t.Fatalf("DASHSCOPE_BASE_URL must win and be reported: %+v", st.Endpoint)
+	}
+	if st.Build.Product != "QwenDesk" || st.Build.Version != "0.0.0-test" {
+		t.Fatalf("the About dialog needs the stamped version: %+v", st.Build)
 	}
 	ep, err := a.SetEndpoint("singapore", "")
 	if err != nil || !ep.OverriddenByEnv || ep.BaseURL != a.fake.BaseURL() {

@@ -20,9 +20,11 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"qwendesk/internal/applog"
+	"qwendesk/internal/buildinfo"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
 	"qwendesk/internal/store"
@@ -31,8 +33,16 @@ import (
 //go:embed all:frontend/dist
 var assets embed.FS
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// appIcon is the window icon on Linux and the About icon on macOS (Windows takes it from the
+// .exe's resources). scripts/icons.sh renders it from build/appicon.svg. 256 px, not 1024:
+// GDK silently drops a window icon larger than the X server's maximum request.
+//
+//go:embed build/linux/icons/256.png
+var appIcon []byte
+
+// version (the git tag) and commit are set at build time with -ldflags "-X main.version=…
+// -X main.commit=…" (Makefile).
+var version, commit string
 
 // contentSecurityPolicy keeps the webview to its own bundle: model output is untrusted, so
 // no remote script, style, frame or connection may load even if some markup slips through.
@@ -41,13 +51,18 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"frame-src 'none'; form-action 'none'"
 
 func main() {
-	if err := run(); err != nil {
+	build := buildinfo.Read(version, commit)
+	if len(os.Args) > 1 && (os.Args[1] == "--version" || os.Args[1] == "-version") {
+		fmt.Println(build.String())
+		return
+	}
+	if err := run(build); err != nil {
 		fmt.Fprintln(os.Stderr, "QwenDesk could not start:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(build buildinfo.Info) error {
 	dataDir, err := dataFolder()
 	if err != nil {
 		return err
@@ -84,12 +99,12 @@ func run() error {
 		Emitter:    emitter,
 		Logger:     logger,
 		DataDir:    dataDir,
-		Version:    version,
+		Build:      build,
 		EnvBaseURL: os.Getenv("DASHSCOPE_BASE_URL"),
 	})
 
 	return wails.Run(&options.App{
-		Title:            "QwenDesk",
+		Title:            build.Title(),
 		Width:            1100,
 		Height:           760,
 		MinWidth:         640,
@@ -120,10 +135,15 @@ func run() error {
 			},
 		},
 		Menu: appMenu(),
+		Mac: &mac.Options{About: &mac.AboutInfo{
+			Title:   build.Title(),
+			Message: "A native desktop client for Alibaba Cloud's Qwen models.\n" + build.String(),
+			Icon:    appIcon,
+		}},
 		// No GPU compositing in the webview: a chat window gains nothing from it, and it
 		// costs about 60 MB in the web process (measured by cmd/benchapp). Wails uses this
 		// policy only when Linux options are nil, so it is set explicitly.
-		Linux: &linux.Options{ProgramName: "QwenDesk", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+		Linux: &linux.Options{ProgramName: "QwenDesk", Icon: appIcon, WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 		Bind:  []interface{}{app},
 	})
 }

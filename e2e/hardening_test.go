@@ -127,7 +127,7 @@ func TestSecondLaunchLeavesOneInstance(t *testing.T) {
 		_ = second.Process.Signal(syscall.SIGKILL)
 		t.Fatal("the second launch kept running beside the first")
 	}
-	if out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk$").Output(); len(strings.Fields(string(out))) != 1 {
+	if out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk( .*)?$").Output(); len(strings.Fields(string(out))) != 1 {
 		t.Fatalf("windows after the second launch: %q", out)
 	}
 	a.quit()

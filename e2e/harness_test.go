@@ -36,16 +36,22 @@ type app struct {
 	exited  chan error
 }
 
-// launch starts the binary with a private data folder and extra environment.
+// launch starts the binary under test with a private data folder and extra environment.
 func launch(t *testing.T, dataDir string, env ...string) *app {
 	t.Helper()
 	bin := os.Getenv("QWENDESK_E2E_BIN")
 	if bin == "" {
 		t.Fatal("QWENDESK_E2E_BIN is not set: run through scripts/e2e.sh (make test-e2e)")
 	}
+	return launchBinary(t, bin, dataDir, append([]string{"QWENDESK_DATA_DIR=" + dataDir}, env...)...)
+}
+
+// launchBinary starts bin with extra environment; dataDir is where it keeps its files (the
+// default folder unless env sets QWENDESK_DATA_DIR).
+func launchBinary(t *testing.T, bin, dataDir string, env ...string) *app {
+	t.Helper()
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "QWENDESK_DATA_DIR="+dataDir)
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(os.Environ(), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	// Its own process group: only the signals this test sends reach it.
@@ -111,7 +117,7 @@ func (a *app) waitWindow() string {
 			a.t.Fatalf("app exited before showing a window: %v", err)
 		default:
 		}
-		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk$").Output()
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk( .*)?$").Output()
 		if err == nil {
 			if ids := strings.Fields(string(out)); len(ids) > 0 {
 				return ids[0]

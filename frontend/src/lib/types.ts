@@ -25,13 +25,26 @@ export interface Endpoint {
   overriddenByEnv: boolean;
 }
 
+export interface BuildInfo {
+  product: string;
+  /** From the git tag at build time; "dev" for an unstamped build. */
+  version: string;
+  commit: string;
+  commitTime: string;
+  modified: boolean;
+  goVersion: string;
+  wails: string;
+  platform: string;
+}
+
 export interface AppStatus {
   key: KeyStatus;
   endpoint: Endpoint;
   regions: Region[];
   model: string;
   dataDir: string;
-  version: string;
+  /** Version, commit and toolchain of the running build (About dialog, bug reports). */
+  build: BuildInfo;
   /** Start-up problems the app worked around (a damaged settings file, an ignored DASHSCOPE_BASE_URL). */
   problems: string[];
   /** Automatic conversation titles. */

@@ -1,3 +1,34 @@
+export namespace buildinfo {
+	
+	export class Info {
+	    product: string;
+	    version: string;
+	    commit: string;
+	    commitTime: string;
+	    modified: boolean;
+	    goVersion: string;
+	    wails: string;
+	    platform: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Info(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.product = source["product"];
+	        this.version = source["version"];
+	        this.commit = source["commit"];
+	        this.commitTime = source["commitTime"];
+	        this.modified = source["modified"];
+	        this.goVersion = source["goVersion"];
+	        this.wails = source["wails"];
+	        this.platform = source["platform"];
+	    }
+	}
+
+}
+
 export namespace chat {
 	
 	export class Versions {
@@ -260,7 +291,7 @@ export namespace main {
 	    regions: qwen.Region[];
 	    model: string;
 	    dataDir: string;
-	    version: string;
+	    build: buildinfo.Info;
 	    problems: string[];
 	    titles: chat.TitleOptions;
 	    preferences: Preferences;
@@ -277,7 +308,7 @@ export namespace main {
 	        this.regions = this.convertValues(source["regions"], qwen.Region);
 	        this.model = source["model"];
 	        this.dataDir = source["dataDir"];
-	        this.version = source["version"];
+	        this.build = this.convertValues(source["build"], buildinfo.Info);
 	        this.problems = source["problems"];
 	        this.titles = this.convertValues(source["titles"], chat.TitleOptions);
 	        this.preferences = this.convertValues(source["preferences"], Preferences);

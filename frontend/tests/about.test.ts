@@ -1,0 +1,74 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import Workspace from '../src/components/Workspace.svelte';
+import { buildSummary } from '../src/lib/about';
+import { ChatStore } from '../src/lib/chat.svelte';
+import { ConversationsStore } from '../src/lib/conversations.svelte';
+import { SearchStore } from '../src/lib/search.svelte';
+import { SettingsStore } from '../src/lib/settings.svelte';
+import type { BuildInfo } from '../src/lib/types';
+import { UsageStore } from '../src/lib/usage.svelte';
+import { fakeBackend } from './fakes';
+
+afterEach(() => cleanup());
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+async function workspace() {
+  const fb = fakeBackend();
+  const settings = new SettingsStore(fb.api);
+  await settings.refresh();
+  const chat = new ChatStore(fb.api, { model: () => settings.model, schedule: (fn) => fn() });
+  const conversations = new ConversationsStore(fb.api, chat);
+  render(Workspace, { chat, settings, conversations, search: new SearchStore(fb.api), usage: new UsageStore(fb.api) });
+  await tick();
+}
+
+describe('About dialog', () => {
+  it('opens from the sidebar with the version and build, and Escape closes it', async () => {
+    await workspace();
+    await fireEvent.click(screen.getByTestId('open-about'));
+    const about = screen.getByTestId('about');
+    expect(about.getAttribute('role')).toBe('dialog');
+    expect(screen.getByTestId('about-version').textContent).toBe('Version 1.2.3');
+    expect(about.textContent).toContain('abcdef123456');
+    expect(about.textContent).toContain('Go 1.26.0 · Wails 2.16.0');
+    expect(about.textContent).toContain('/tmp/qwendesk');
+    expect(document.activeElement).toBe(screen.getByTestId('about-close'));
+    await fireEvent.keyDown(about, { key: 'Escape' });
+    expect(screen.queryByTestId('about')).toBeNull();
+  });
+
+  it('copies the same one-line summary `qwendesk --version` prints', async () => {
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await workspace();
+    await fireEvent.click(screen.getByTestId('open-about'));
+    await fireEvent.click(screen.getByTestId('about-copy'));
+    await tick();
+    expect(writeText).toHaveBeenCalledWith('QwenDesk 1.2.3 (commit abcdef123456, go1.26.0, Wails v2.16.0, linux/amd64)');
+    expect(screen.getByTestId('about-copy').textContent).toContain('Copied');
+  });
+});
+
+describe('buildSummary', () => {
+  // The Go side (internal/buildinfo) formats the same cases the same way.
+  const base: BuildInfo = {
+    product: 'QwenDesk',
+    version: '0.2.0',
+    commit: 'abc123def456',
+    commitTime: '',
+    modified: true,
+    goVersion: 'go1.26.0',
+    wails: 'v2.16.0',
+    platform: 'linux/amd64',
+  };
+  it('names a modified tree', () => {
+    expect(buildSummary(base)).toBe('QwenDesk 0.2.0 (commit abc123def456 (modified), go1.26.0, Wails v2.16.0, linux/amd64)');
+  });
+  it('leaves out what the build did not record', () => {
+    expect(buildSummary({ ...base, version: 'dev', commit: '', modified: false, wails: '', platform: 'windows/amd64' })).toBe(
+      'QwenDesk dev (go1.26.0, windows/amd64)',
+    );
+  });
+});
