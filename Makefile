@@ -5,12 +5,13 @@ SHELL := /bin/bash
 GOBIN   := $(shell go env GOPATH)/bin
 WAILS   := $(GOBIN)/wails
 TAGS    := webkit2_41
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.version=$(VERSION)
+VERSION ?= $(shell scripts/version.sh)
+COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN     := build/bin/qwendesk
 ARTIFACTS ?= $(CURDIR)/build/test-artifacts
 
-.PHONY: all setup run dev build bindings test test-go test-keychain test-frontend check-bindings test-e2e test-fuzz test-cross fuzz bench fake clean
+.PHONY: all setup run dev build dist bindings test test-go test-keychain test-frontend check-bindings test-e2e test-install test-fuzz test-cross fuzz bench fake clean
 
 all: build
 
@@ -30,9 +31,13 @@ build: setup
 	$(WAILS) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -skipbindings
 	@touch frontend/dist/.gitkeep
 
+## dist: release files in build/dist — Linux binary and .deb, Windows .exe and NSIS installer
+dist: setup
+	VERSION=$(VERSION) ./scripts/dist.sh
+
 ## test: everything CI runs
 test: setup
-	$(MAKE) --no-print-directory test-go test-fuzz test-cross test-keychain test-frontend check-bindings build test-e2e
+	$(MAKE) --no-print-directory test-go test-fuzz test-cross test-keychain test-frontend check-bindings build test-e2e dist test-install
 	@echo "make test: all suites passed"
 
 test-go:
@@ -71,6 +76,12 @@ test-e2e:
 	mkdir -p $(ARTIFACTS)
 	./scripts/e2e.sh $(CURDIR)/$(BIN) $(ARTIFACTS)
 
+## test-install: installs the .deb from make dist over an older one (apt), launches the installed
+## app under Xvfb, and checks the Windows files' icon and version (needs root or sudo)
+test-install:
+	mkdir -p $(ARTIFACTS)
+	VERSION=$(VERSION) ./scripts/test-install.sh build/dist $(ARTIFACTS)
+
 ## bench: every benchmark side by side on this machine; one table, written to docs/BENCHMARKS.md.
 ## A benchmark that fails is reported as not measured; the others still run.
 BENCH := $(CURDIR)/build/bench
@@ -89,7 +100,7 @@ fake:
 	go run ./cmd/fakedashscope -addr 127.0.0.1:8787
 
 clean:
-	rm -rf build/bin build/test-artifacts frontend/dist/assets frontend/dist/index.html
+	rm -rf build/bin build/dist build/test-artifacts frontend/dist/assets frontend/dist/index.html
 
 ## fuzz: the fuzz targets for longer (FUZZTIME each, default 2m); crashers land in testdata/fuzz
 FUZZTIME ?= 2m

@@ -2,6 +2,9 @@
 # Runs the end-to-end tests: the built binary in a real window under Xvfb, with a private
 # D-Bus session and an unlocked gnome-keyring (a real Secret Service) in a throwaway HOME, so
 # the developer's own keychain is never touched.
+#   E2E_TAGS  Go build tags (default e2e; scripts/test-install.sh adds install)
+#   E2E_RUN   which tests (go test -run; default all)
+#   E2E_WM    a window manager to run on the virtual screen, for title bars in screenshots
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:?usage: e2e.sh BINARY ARTIFACT_DIR}"
@@ -15,10 +18,15 @@ trap 'rm -rf "$home"' EXIT
 export HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache"
 mkdir -p "$XDG_DATA_HOME/keyrings" && chmod 700 "$XDG_DATA_HOME/keyrings"
 export QWENDESK_E2E_BIN="$bin" QWENDESK_E2E_ARTIFACTS="$artifacts"
+export E2E_TAGS="${E2E_TAGS:-e2e}" E2E_RUN="${E2E_RUN:-.}" E2E_WM="${E2E_WM:-}"
 unset DASHSCOPE_API_KEY API_KEY DASHSCOPE_BASE_URL QWENDESK_DATA_DIR
 
 dbus-run-session -- bash -c '
   set -euo pipefail
   printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  xvfb-run -a -s "-screen 0 1280x860x24" go test -tags e2e -count=1 -v -timeout 20m ./e2e/
+  xvfb-run -a -s "-screen 0 1280x860x24" bash -c "
+    set -euo pipefail
+    if [ -n \"\$E2E_WM\" ]; then \$E2E_WM >/dev/null 2>&1 & sleep 1; fi
+    go test -tags \"\$E2E_TAGS\" -run \"\$E2E_RUN\" -count=1 -v -timeout 20m ./e2e/
+  "
 '

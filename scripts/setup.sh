@@ -11,6 +11,7 @@ PACKAGES=(
   xvfb xauth xdotool imagemagick x11-utils            # headless window tests and screenshots
   dbus dbus-x11 gnome-keyring libsecret-tools          # a real Secret Service for keychain tests
   fonts-noto-cjk fonts-noto-color-emoji                # Chinese text and emoji
+  dpkg-dev nsis desktop-file-utils openbox             # make dist (.deb, Windows installer) and its install test
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
