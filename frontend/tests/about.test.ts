@@ -1,28 +1,10 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import Workspace from '../src/components/Workspace.svelte';
 import { buildSummary } from '../src/lib/about';
-import { ChatStore } from '../src/lib/chat.svelte';
-import { ConversationsStore } from '../src/lib/conversations.svelte';
-import { SearchStore } from '../src/lib/search.svelte';
-import { SettingsStore } from '../src/lib/settings.svelte';
 import type { BuildInfo } from '../src/lib/types';
-import { UsageStore } from '../src/lib/usage.svelte';
-import { fakeBackend } from './fakes';
+import { renderWorkspace as workspace, tick } from './workspace';
 
 afterEach(() => cleanup());
-
-const tick = () => new Promise((r) => setTimeout(r, 0));
-
-async function workspace() {
-  const fb = fakeBackend();
-  const settings = new SettingsStore(fb.api);
-  await settings.refresh();
-  const chat = new ChatStore(fb.api, { model: () => settings.model, schedule: (fn) => fn() });
-  const conversations = new ConversationsStore(fb.api, chat);
-  render(Workspace, { chat, settings, conversations, search: new SearchStore(fb.api), usage: new UsageStore(fb.api) });
-  await tick();
-}
 
 describe('About dialog', () => {
   it('opens from the sidebar with the version and build, and Escape closes it', async () => {

@@ -1,29 +1,8 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import Workspace from '../src/components/Workspace.svelte';
-import { ChatStore } from '../src/lib/chat.svelte';
-import { ConversationsStore } from '../src/lib/conversations.svelte';
-import { SearchStore } from '../src/lib/search.svelte';
-import { SettingsStore } from '../src/lib/settings.svelte';
-import { UsageStore } from '../src/lib/usage.svelte';
-import { fakeBackend } from './fakes';
+import { renderWorkspace as workspace, tick } from './workspace';
 
 afterEach(() => cleanup());
-
-const tick = () => new Promise((r) => setTimeout(r, 0));
-
-async function workspace() {
-  const fb = fakeBackend();
-  const settings = new SettingsStore(fb.api);
-  await settings.refresh();
-  const chat = new ChatStore(fb.api, { model: () => settings.model, schedule: (fn) => fn() });
-  const conversations = new ConversationsStore(fb.api, chat);
-  const search = new SearchStore(fb.api);
-  const usage = new UsageStore(fb.api);
-  render(Workspace, { chat, settings, conversations, search, usage });
-  await tick();
-  return { ...fb, composer: screen.getByTestId('composer') };
-}
 
 describe('keyboard shortcuts', () => {
   it('Ctrl+, opens Settings; Escape closes it', async () => {
