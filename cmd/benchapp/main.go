@@ -297,7 +297,9 @@ func private(ps []proc) (kb int) {
 // resident is what the tree holds in RAM, each physical page counted once however many of
 // its processes map it: pages are told apart by frame number from /proc/PID/pagemap. Summed
 // VmRSS counts a library page once per process that maps it; Pss divides it among every
-// process on the system that maps it, including ones outside the tree. fileKB is the part
+// process on the system that maps it, including ones outside the tree, so Pss and private
+// memory drop when another WebKit app happens to run beside the benchmark; this figure does
+// not depend on what else runs. fileKB is the part
 // that is page cache (libraries, ICU data, the binary; told apart from anonymous memory by
 // /proc/kpageflags, so a library's copied-on-write data pages count as anonymous). Frame
 // numbers and page flags need CAP_SYS_ADMIN; without it ok is false.
@@ -403,6 +405,35 @@ func memoryRows(when string, ps []proc, rssKB int, once resident) []Row {
 				mb(once.fileKB), mb(once.fileSummedKB), mb(rssKB), mb(rssKB-once.totalKB))})
 	}
 	return rows
+}
+
+// cpuTimes is each process's user + system CPU time so far, in seconds.
+func cpuTimes(ps []proc) map[int]float64 {
+	out := map[int]float64{}
+	for _, p := range ps {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid))
+		if err != nil {
+			continue
+		}
+		s := string(data)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) < 13 {
+			continue
+		}
+		utime, _ := strconv.ParseFloat(f[11], 64) // fields 14 and 15 of stat, in clock ticks
+		stime, _ := strconv.ParseFloat(f[12], 64)
+		out[p.pid] = (utime + stime) / 100 // USER_HZ is 100 on Linux
+	}
+	return out
+}
+
+func webProcess(ps []proc) int {
+	for _, p := range ps {
+		if p.name == "WebKitWebProcess" {
+			return p.pid
+		}
+	}
+	return 0
 }
 
 func sum(ps []proc) (rss, pss int) {
@@ -586,6 +617,7 @@ func run(bin, out string, launches int) error {
 	if err := xdo("type", "--delay", "15", "--window", win, "Give me the big one #bigline"); err != nil {
 		return err
 	}
+	cpuBefore := cpuTimes(idle)
 	if err := xdo("key", "--window", win, "Return"); err != nil {
 		return err
 	}
@@ -620,6 +652,7 @@ func run(bin, out string, launches int) error {
 	after := tree(pid)
 	afterRSS, afterPSS := sum(after)
 	afterOnce := residentOnce(after)
+	cpuAfter := cpuTimes(after)
 	explain(fmt.Sprintf("after 1 MB answer (turn %v, %.1f s after Return)", fin["status"], turnSecs), after)
 	fmt.Fprintf(os.Stderr, "peak while streaming: %s\n", peakName)
 	// Later, for the record: does the memory come back down?
@@ -642,7 +675,13 @@ func run(bin, out string, launches int) error {
 	}
 	rows = append(rows, memoryRows("idle", idle, idleRSS, idleOnce)...)
 	rows = append(rows, memoryRows("after the 1 MB answer", after, afterRSS, afterOnce)...)
+	var cpuParts []string
+	for _, p := range idle {
+		cpuParts = append(cpuParts, fmt.Sprintf("%s %.2f s", p.name, cpuAfter[p.pid]-cpuBefore[p.pid]))
+	}
 	rows = append(rows, []Row{
+		{Figure: "web process CPU time, from Return to 3 s after the answer", QwenDesk: cpuAfter[webProcess(idle)] - cpuBefore[webProcess(idle)], Unit: "s", Goal: "—",
+			Note: "user + system time from /proc/PID/stat, what parsing and rendering the answer cost (memory settings must not raise it much): " + strings.Join(cpuParts, "; ")},
 		{Figure: "peak RSS while streaming/rendering", QwenDesk: mb(peakRSS), Unit: "MB", Goal: "—", Note: "sampled every 100 ms: " + peakName},
 		{Figure: "RSS 13 s after the answer", QwenDesk: mb(laterRSS), Unit: "MB", Goal: "—", Note: describe(later)},
 		{Figure: "binary size", QwenDesk: size, Unit: "MB", Goal: "< 25 MB", Met: ptr(size < 25),
