@@ -88,6 +88,7 @@ func run() error {
 		EnvBaseURL: os.Getenv("DASHSCOPE_BASE_URL"),
 	})
 
+	tuneWebKit()
 	return wails.Run(&options.App{
 		Title:            "QwenDesk",
 		Width:            1100,
