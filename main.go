@@ -103,6 +103,7 @@ func run(build buildinfo.Info) error {
 		EnvBaseURL: os.Getenv("DASHSCOPE_BASE_URL"),
 	})
 
+	tuneWebKit()
 	return wails.Run(&options.App{
 		Title:            build.Title(),
 		Width:            1100,

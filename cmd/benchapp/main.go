@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -194,13 +195,15 @@ func (a *app) waitPaint() (upper, lower time.Duration, err error) {
 
 // proc is one process of the app's tree.
 type proc struct {
-	pid   int
-	name  string
-	rssKB int
-	pssKB int
-	anon  int // RssAnon: heaps, JS, Go
-	file  int // RssFile: mapped libraries and files
-	shmem int // RssShmem: shared memory (e.g. graphics buffers)
+	pid    int
+	name   string
+	rssKB  int
+	pssKB  int
+	anon   int // RssAnon: heaps, JS, Go
+	file   int // RssFile: mapped libraries and files
+	shmem  int // RssShmem: shared memory (e.g. graphics buffers)
+	priv   int // Private_Clean + Private_Dirty: pages only this process maps (its USS)
+	shared int // Shared_Clean + Shared_Dirty: pages other processes map too (libraries, mostly)
 }
 
 // tree returns the app and all its descendants with their VmRSS and Pss.
@@ -252,8 +255,18 @@ func tree(root int) []proc {
 		}
 		if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid)); err == nil {
 			for _, line := range strings.Split(string(data), "\n") {
-				if k, v, ok := strings.Cut(line, ":"); ok && k == "Pss" {
-					p.pssKB, _ = strconv.Atoi(strings.Fields(v)[0])
+				k, v, ok := strings.Cut(line, ":")
+				if !ok || len(strings.Fields(v)) == 0 {
+					continue
+				}
+				n, _ := strconv.Atoi(strings.Fields(v)[0])
+				switch k {
+				case "Pss":
+					p.pssKB = n
+				case "Private_Clean", "Private_Dirty":
+					p.priv += n
+				case "Shared_Clean", "Shared_Dirty":
+					p.shared += n
 				}
 			}
 		}
@@ -269,6 +282,158 @@ func tree(root int) []proc {
 	}
 	walk(root)
 	return out
+}
+
+// private sums the pages each process maps alone (Private_Clean + Private_Dirty): memory that
+// goes away with the process. What it leaves out is what the processes share with each other
+// and with the rest of the system (libraries, mostly).
+func private(ps []proc) (kb int) {
+	for _, p := range ps {
+		kb += p.priv
+	}
+	return kb
+}
+
+// resident is what the tree holds in RAM, each physical page counted once however many of
+// its processes map it: pages are told apart by frame number from /proc/PID/pagemap. Summed
+// VmRSS counts a library page once per process that maps it; Pss divides it among every
+// process on the system that maps it, including ones outside the tree, so Pss and private
+// memory drop when another WebKit app happens to run beside the benchmark; this figure does
+// not depend on what else runs. fileKB is the part
+// that is page cache (libraries, ICU data, the binary; told apart from anonymous memory by
+// /proc/kpageflags, so a library's copied-on-write data pages count as anonymous). Frame
+// numbers and page flags need CAP_SYS_ADMIN; without it ok is false.
+type resident struct {
+	totalKB, fileKB int
+	fileSummedKB    int // the same file pages, counted once per process that maps them (as VmRSS sums do)
+	ok              bool
+}
+
+func residentOnce(ps []proc) resident {
+	page := os.Getpagesize()
+	maps := map[uint64]int{} // frame → how many processes of the tree map it
+	for _, p := range ps {
+		frames, ok := framesOf(p.pid, page)
+		if !ok {
+			return resident{}
+		}
+		for f := range frames {
+			maps[f]++
+		}
+	}
+	flags, err := os.Open("/proc/kpageflags")
+	if err != nil {
+		return resident{}
+	}
+	defer flags.Close()
+	const kpfAnon = 1 << 12 // KPF_ANON in linux/kernel-page-flags.h
+	var r resident
+	var b [8]byte
+	for f, n := range maps {
+		r.totalKB += page / 1024
+		if _, err := flags.ReadAt(b[:], int64(f)*8); err != nil {
+			return resident{}
+		}
+		if binary.LittleEndian.Uint64(b[:])&kpfAnon == 0 {
+			r.fileKB += page / 1024
+			r.fileSummedKB += n * page / 1024
+		}
+	}
+	r.ok = true
+	return r
+}
+
+// framesOf returns the physical frames of a process's resident pages, reading pagemap only
+// for mappings that smaps says have some (JavaScriptCore reserves gigabytes it never touches).
+func framesOf(pid, page int) (map[uint64]struct{}, bool) {
+	smaps, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return nil, false
+	}
+	pm, err := os.Open(fmt.Sprintf("/proc/%d/pagemap", pid))
+	if err != nil {
+		return nil, false
+	}
+	defer pm.Close()
+	frames := map[uint64]struct{}{}
+	var start, end uint64
+	for _, line := range strings.Split(string(smaps), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":") { // a mapping header
+			lo, hi, _ := strings.Cut(f[0], "-")
+			start, _ = strconv.ParseUint(lo, 16, 64)
+			end, _ = strconv.ParseUint(hi, 16, 64)
+			continue
+		}
+		if len(f) < 2 || f[0] != "Rss:" || f[1] == "0" {
+			continue
+		}
+		buf := make([]byte, 8*(int(end-start)/page)) // one 8-byte entry per page
+		if _, err := pm.ReadAt(buf, int64(start/uint64(page))*8); err != nil {
+			return nil, false
+		}
+		for i := 0; i+8 <= len(buf); i += 8 {
+			e := binary.LittleEndian.Uint64(buf[i:])
+			if e>>63 == 0 { // not present
+				continue
+			}
+			pfn := e & (1<<55 - 1)
+			if pfn == 0 { // present, but the frame number is hidden: no CAP_SYS_ADMIN
+				return nil, false
+			}
+			frames[pfn] = struct{}{}
+		}
+	}
+	return frames, true
+}
+
+// memoryRows are the figures that say what the summed RSS is made of: the tree's private
+// memory (gone when the app quits) and, where frame numbers can be read, its resident pages
+// counted once, with how much of the summed RSS is the same library pages counted again in
+// each process.
+func memoryRows(when string, ps []proc, rssKB int, once resident) []Row {
+	var parts []string
+	for _, p := range ps {
+		parts = append(parts, fmt.Sprintf("%s %.1f (of RSS %.1f; shared %.1f)", p.name, mb(p.priv), mb(p.rssKB), mb(p.shared)))
+	}
+	rows := []Row{{Figure: "private memory (USS), whole process tree, " + when, QwenDesk: mb(private(ps)), Unit: "MB", Goal: "—",
+		Note: "sum of Private_Clean + Private_Dirty (smaps_rollup), pages only one process maps: " + strings.Join(parts, "; ")}}
+	if once.ok {
+		rows = append(rows, Row{Figure: "resident memory, whole process tree, each page once, " + when, QwenDesk: mb(once.totalKB), Unit: "MB", Goal: "—",
+			Note: fmt.Sprintf("distinct physical pages (pagemap frame numbers) of the tree: %.1f MB of them page cache (libraries, ICU data, the binary), "+
+				"which the sum of VmRSS counts as %.1f MB, once per process that maps them; summed VmRSS %.1f MB overstates by %.1f MB",
+				mb(once.fileKB), mb(once.fileSummedKB), mb(rssKB), mb(rssKB-once.totalKB))})
+	}
+	return rows
+}
+
+// cpuTimes is each process's user + system CPU time so far, in seconds.
+func cpuTimes(ps []proc) map[int]float64 {
+	out := map[int]float64{}
+	for _, p := range ps {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid))
+		if err != nil {
+			continue
+		}
+		s := string(data)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) < 13 {
+			continue
+		}
+		utime, _ := strconv.ParseFloat(f[11], 64) // fields 14 and 15 of stat, in clock ticks
+		stime, _ := strconv.ParseFloat(f[12], 64)
+		out[p.pid] = (utime + stime) / 100 // USER_HZ is 100 on Linux
+	}
+	return out
+}
+
+func webProcess(ps []proc) int {
+	for _, p := range ps {
+		if p.name == "WebKitWebProcess" {
+			return p.pid
+		}
+	}
+	return 0
 }
 
 func sum(ps []proc) (rss, pss int) {
@@ -324,8 +489,8 @@ func topMappings(pid, n int) string {
 func explain(label string, ps []proc) {
 	fmt.Fprintf(os.Stderr, "%s:\n", label)
 	for _, p := range ps {
-		fmt.Fprintf(os.Stderr, "  %s[%d] RSS %.1f MB = anon %.1f + file %.1f + shmem %.1f (Pss %.1f); largest: %s\n",
-			p.name, p.pid, mb(p.rssKB), mb(p.anon), mb(p.file), mb(p.shmem), mb(p.pssKB), topMappings(p.pid, 8))
+		fmt.Fprintf(os.Stderr, "  %s[%d] RSS %.1f MB = anon %.1f + file %.1f + shmem %.1f = private %.1f + shared %.1f (Pss %.1f); largest: %s\n",
+			p.name, p.pid, mb(p.rssKB), mb(p.anon), mb(p.file), mb(p.shmem), mb(p.priv), mb(p.shared), mb(p.pssKB), topMappings(p.pid, 8))
 	}
 }
 
@@ -334,8 +499,8 @@ func mb(kb int) float64 { return float64(kb) * 1024 / 1e6 }
 func describe(ps []proc) string {
 	parts := make([]string, 0, len(ps))
 	for _, p := range ps {
-		parts = append(parts, fmt.Sprintf("%s[%d] %.1f MB (anon %.1f, file %.1f, shmem %.1f; Pss %.1f)",
-			p.name, p.pid, mb(p.rssKB), mb(p.anon), mb(p.file), mb(p.shmem), mb(p.pssKB)))
+		parts = append(parts, fmt.Sprintf("%s[%d] %.1f MB (anon %.1f, file %.1f, shmem %.1f; Pss %.1f; private %.1f, shared %.1f)",
+			p.name, p.pid, mb(p.rssKB), mb(p.anon), mb(p.file), mb(p.shmem), mb(p.pssKB), mb(p.priv), mb(p.shared)))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -438,6 +603,7 @@ func run(bin, out string, launches int) error {
 	time.Sleep(5 * time.Second)
 	idle := tree(pid)
 	idleRSS, idlePSS := sum(idle)
+	idleOnce := residentOnce(idle)
 	explain("idle tree", idle)
 
 	// Stream the 1 MiB answer.
@@ -451,6 +617,7 @@ func run(bin, out string, launches int) error {
 	if err := xdo("type", "--delay", "15", "--window", win, "Give me the big one #bigline"); err != nil {
 		return err
 	}
+	cpuBefore := cpuTimes(idle)
 	if err := xdo("key", "--window", win, "Return"); err != nil {
 		return err
 	}
@@ -484,6 +651,8 @@ func run(bin, out string, launches int) error {
 	<-sampled
 	after := tree(pid)
 	afterRSS, afterPSS := sum(after)
+	afterOnce := residentOnce(after)
+	cpuAfter := cpuTimes(after)
 	explain(fmt.Sprintf("after 1 MB answer (turn %v, %.1f s after Return)", fin["status"], turnSecs), after)
 	fmt.Fprintf(os.Stderr, "peak while streaming: %s\n", peakName)
 	// Later, for the record: does the memory come back down?
@@ -503,12 +672,22 @@ func run(bin, out string, launches int) error {
 		{Figure: "RSS after streaming a 1 MB answer (+3 s)", QwenDesk: mb(afterRSS), Unit: "MB", Goal: "< 250 MB", Met: ptr(mb(afterRSS) < 250),
 			Note: fmt.Sprintf("turn %v in %.1f s; sum of VmRSS: %s", fin["status"], turnSecs, describe(after)), BaselineNote: electronNote},
 		{Figure: "PSS after streaming a 1 MB answer", QwenDesk: mb(afterPSS), Unit: "MB", Goal: "—"},
+	}
+	rows = append(rows, memoryRows("idle", idle, idleRSS, idleOnce)...)
+	rows = append(rows, memoryRows("after the 1 MB answer", after, afterRSS, afterOnce)...)
+	var cpuParts []string
+	for _, p := range idle {
+		cpuParts = append(cpuParts, fmt.Sprintf("%s %.2f s", p.name, cpuAfter[p.pid]-cpuBefore[p.pid]))
+	}
+	rows = append(rows, []Row{
+		{Figure: "web process CPU time, from Return to 3 s after the answer", QwenDesk: cpuAfter[webProcess(idle)] - cpuBefore[webProcess(idle)], Unit: "s", Goal: "—",
+			Note: "user + system time from /proc/PID/stat, what parsing and rendering the answer cost (memory settings must not raise it much): " + strings.Join(cpuParts, "; ")},
 		{Figure: "peak RSS while streaming/rendering", QwenDesk: mb(peakRSS), Unit: "MB", Goal: "—", Note: "sampled every 100 ms: " + peakName},
 		{Figure: "RSS 13 s after the answer", QwenDesk: mb(laterRSS), Unit: "MB", Goal: "—", Note: describe(later)},
 		{Figure: "binary size", QwenDesk: size, Unit: "MB", Goal: "< 25 MB", Met: ptr(size < 25),
 			Note:         fmt.Sprintf("%s, %d bytes", bin, st.Size()),
 			BaselineNote: "Electron peers ship Chromium and Node.js with the app; no published size figure was collected for this table."},
-	}
+	}...)
 
 	host, _ := os.Hostname()
 	fmt.Printf("benchapp: %s, %s/%s, %d CPUs (Xvfb)\n\n", host, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
