@@ -173,7 +173,7 @@ func (a *app) waitPaint() (upper, lower time.Duration, err error) {
 	last := time.Duration(0)
 	for time.Now().Before(deadline) {
 		if a.mapped == 0 {
-			if out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk$").Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {
+			if out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk( .*)?$").Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {
 				a.mapped = time.Since(a.start)
 			}
 		}
@@ -509,7 +509,7 @@ func describe(ps []proc) string {
 func window(a *app) (string, error) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk$").Output()
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk( .*)?$").Output()
 		if err == nil {
 			if ids := strings.Fields(string(out)); len(ids) > 0 {
 				return ids[0], nil
