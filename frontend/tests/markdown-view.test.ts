@@ -1,0 +1,65 @@
+import { cleanup, render } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Markdown from '../src/components/Markdown.svelte';
+import { clearRenderCache } from '../src/lib/markdown/render';
+import { CHUNK } from '../src/lib/markdown/view';
+
+afterEach(() => cleanup());
+beforeEach(() => clearRenderCache());
+
+const para = (i: number) => `Paragraph ${i} with **bold**, \`code\` and $x_${i}^2$.`;
+const answer = Array.from({ length: 3 * CHUNK + 5 }, (_, i) =>
+  i % 7 === 3 ? '```js\nconst x = ' + i + ';\n```' : i % 11 === 5 ? `| a | b |\n|---|---|\n| ${i} | y |` : para(i),
+).join('\n\n');
+
+/** The message's HTML without the view's wrappers: what a one-shot render of the blocks gives. */
+function blocksHtml(root: Element): string {
+  return [...root.querySelectorAll('.md-block')].map((b) => b.innerHTML).join('');
+}
+
+describe('streaming view: completed blocks keep their DOM', () => {
+  it('never replaces a completed block node, and ends with the one-shot HTML', async () => {
+    const { container, rerender } = render(Markdown, { text: '', streaming: true, caret: true });
+    const seen = new Map<number, Element>();
+    for (let i = 1; i <= answer.length; i += 23) {
+      await rerender({ text: answer.slice(0, i), streaming: true, caret: true });
+      flushSync();
+      const blocks = [...container.querySelectorAll('.md-block')];
+      // Every block but the last is completed: the same node as when it was first shown completed.
+      blocks.slice(0, -1).forEach((node, k) => {
+        if (seen.has(k)) expect(node, `block ${k} at ${i}`).toBe(seen.get(k));
+        else if ((node as HTMLElement).dataset.final === 'true') seen.set(k, node);
+      });
+      expect(container.querySelectorAll('.md-caret')).toHaveLength(1);
+    }
+    await rerender({ text: answer, streaming: false, caret: false });
+    flushSync();
+    expect(container.querySelector('.md-caret')).toBeNull();
+    const blocks = [...container.querySelectorAll('.md-block')];
+    for (const [k, node] of seen) expect(blocks[k]).toBe(node);
+
+    clearRenderCache();
+    const once = render(Markdown, { text: answer, streaming: false });
+    expect(blocksHtml(container)).toBe(blocksHtml(once.container));
+  }, 30_000);
+
+  it('seals full chunks of completed blocks (content-visibility) and leaves the open one', async () => {
+    const { container } = render(Markdown, { text: answer, streaming: true, caret: true });
+    flushSync();
+    const chunks = [...container.querySelectorAll('.md-chunk')];
+    expect(chunks).toHaveLength(4);
+    expect(chunks.map((c) => c.classList.contains('md-sealed'))).toEqual([true, true, true, false]);
+    expect(chunks.every((c) => c.querySelectorAll(':scope > .md-block').length <= CHUNK)).toBe(true);
+  });
+
+  it('starts over when the text is replaced', async () => {
+    const { container, rerender } = render(Markdown, { text: answer, streaming: false });
+    flushSync();
+    await rerender({ text: 'Just **this**.', streaming: false });
+    flushSync();
+    expect(container.querySelectorAll('.md-block')).toHaveLength(1);
+    expect(container.querySelectorAll('.md-chunk')).toHaveLength(1);
+    expect(container.querySelector('strong')?.textContent).toBe('this');
+  });
+});
