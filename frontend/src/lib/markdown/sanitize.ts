@@ -81,7 +81,8 @@ function mathPurifier(): Purifier {
       data.keepAttr = false;
     }
   });
-  p.setConfig(KATEX);
+  // In place, like the strict pass: KaTeX's HTML is parsed once, in a template.
+  p.setConfig({ ...KATEX, IN_PLACE: true });
   forMath = p;
   return p;
 }
@@ -117,8 +118,11 @@ export interface SanitizeOptions {
   partial: boolean;
 }
 
-/** Sanitized, post-processed HTML for one block of marked output. */
-export function sanitizeBlock(html: string, math: MathItem[], opts: SanitizeOptions): string {
+/**
+ * Sanitized, post-processed nodes for one block of marked output, in a <div> of the template
+ * contents document (inert): read its innerHTML, or import its children into the page.
+ */
+export function sanitizeBlock(html: string, math: MathItem[], opts: SanitizeOptions): HTMLElement {
   const tpl = document.createElement('template');
   tpl.innerHTML = html;
   const doc = tpl.content.ownerDocument;
@@ -216,22 +220,35 @@ export function sanitizeBlock(html: string, math: MathItem[], opts: SanitizeOpti
     }
   }
 
-  return root.innerHTML;
+  return root;
 }
 
 const MATH_CACHE_MAX = 2000;
-/** Sanitized KaTeX HTML by formula (null: doesn't parse). The streaming tail re-renders its formulas on every update. */
-const mathCache = new Map<string, string | null>();
+/**
+ * Sanitized KaTeX nodes by formula (null: doesn't parse), kept in the inert template document and
+ * cloned into each block that shows the formula: the streaming tail shows its formulas again on
+ * every update, and cloning nodes is much cheaper than parsing KaTeX's HTML again.
+ */
+const mathCache = new Map<string, DocumentFragment | null>();
 
-function mathHtml(item: MathItem): string | null {
+function mathNodes(item: MathItem): DocumentFragment | null {
   const key = (item.display ? 'D' : 'I') + item.tex;
   const hit = mathCache.get(key);
   if (hit !== undefined) return hit;
   const tex = renderTex(item.tex, item.display);
-  const html = tex === null ? null : (mathPurifier().sanitize(tex) as string);
-  mathCache.set(key, html);
+  let nodes: DocumentFragment | null = null;
+  if (tex !== null) {
+    const tpl = document.createElement('template');
+    tpl.innerHTML = tex;
+    const box = tpl.content.ownerDocument.createElement('span');
+    box.append(tpl.content);
+    mathPurifier().sanitize(box);
+    nodes = tpl.content;
+    nodes.append(...box.childNodes);
+  }
+  mathCache.set(key, nodes);
   if (mathCache.size > MATH_CACHE_MAX) mathCache.delete(mathCache.keys().next().value as string);
-  return html;
+  return nodes;
 }
 
 function insertMath(root: HTMLElement, math: MathItem[], partial: boolean): void {
@@ -250,10 +267,10 @@ function insertMath(root: HTMLElement, math: MathItem[], partial: boolean): void
         continue;
       }
       const span = doc.createElement('span');
-      const html = mathHtml(item);
-      if (html !== null) {
+      const nodes = mathNodes(item);
+      if (nodes !== null) {
         span.className = item.display ? 'md-math md-math-display' : 'md-math';
-        span.innerHTML = html;
+        span.append(nodes.cloneNode(true));
       } else {
         // Mid-stream a formula is often half-written: show its source quietly until it parses.
         span.className = partial ? 'md-math-src' : 'md-math-src md-math-error';

@@ -10,13 +10,15 @@
 //    items are split off as completed fragments (an <ol start> keeps the numbering).
 // Each update costs O(tail), not O(message): no quadratic re-parsing of long answers.
 import { closeIncomplete, openFence } from './incomplete';
-import { engine, renderBlock, type Token } from './render';
+import { engine, renderNodes, type Rendered, type Token } from './render';
 
 export interface Block {
   /** The block's offset in the text: stable for a completed block, and the tail keeps it when it completes. */
   key: number;
   src: string;
-  html: string;
+  /** Its rendering (a completed block's is shared through the cache). */
+  out: Rendered;
+  readonly html: string;
   /** Rendered for good (cached, highlighted). */
   final: boolean;
   /** Continues the list of the block before it (a list split while streaming). */
@@ -122,12 +124,23 @@ export class BlockStream {
   }
 
   private finish(): void {
-    this.done = this.blocks.map((b) => ({ ...b, final: true }));
+    // Not streaming: the tail was rendered final too.
+    this.done = this.blocks.slice();
     this.stable = this.text.length;
   }
 
   private make(key: number, src: string, final: boolean, cont = false): Block {
-    return { key, src, html: renderBlock(final ? src : closeIncomplete(src), { final }), final, cont };
+    const out = renderNodes(final ? src : closeIncomplete(src), { final });
+    return {
+      key,
+      src,
+      out,
+      get html() {
+        return out.html;
+      },
+      final,
+      cont,
+    };
   }
 
   private reset(): void {
