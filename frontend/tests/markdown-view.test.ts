@@ -3,6 +3,7 @@ import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Markdown from '../src/components/Markdown.svelte';
 import { clearRenderCache } from '../src/lib/markdown/render';
+import { BlockStream } from '../src/lib/markdown/stream';
 import { CHUNK } from '../src/lib/markdown/view';
 
 afterEach(() => cleanup());
@@ -60,4 +61,40 @@ describe('streaming view: completed blocks keep their DOM', () => {
     expect(container.querySelectorAll('.md-chunk')).toHaveLength(1);
     expect(container.querySelector('strong')?.textContent).toBe('this');
   });
+});
+
+describe('streaming: a time budget per update', () => {
+  it('renders a burst of completed blocks over several updates, ending like a one-shot render', () => {
+    const stream = new BlockStream(0);
+    stream.update(answer.slice(0, 10), true);
+    // With no budget left, each update renders one newly completed block and stops there.
+    let blocks = stream.update(answer, true);
+    expect(stream.behind).toBe(true);
+    expect(blocks).toHaveLength(1);
+    let updates = 1;
+    while (stream.behind) {
+      blocks = stream.update(answer, true);
+      updates++;
+    }
+    expect(updates).toBeGreaterThan(3 * CHUNK);
+    blocks = stream.update(answer, false);
+    while (stream.behind) blocks = stream.update(answer, false);
+    const once = new BlockStream().update(answer, false);
+    expect(blocks.map((b) => b.html)).toEqual(once.map((b) => b.html));
+    expect(blocks.map((b) => b.key)).toEqual(once.map((b) => b.key));
+  });
+
+  it('the component catches up on its own, frame by frame', async () => {
+    const { container, rerender } = render(Markdown, { text: 'Start.', streaming: true, caret: true });
+    flushSync();
+    await rerender({ text: answer, streaming: false, caret: false });
+    flushSync();
+    const md = container.querySelector('.md')!;
+    expect(md.hasAttribute('data-pending')).toBe(true);
+    for (let i = 0; i < 200 && md.hasAttribute('data-pending'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(md.hasAttribute('data-pending')).toBe(false);
+    clearRenderCache();
+    const once = render(Markdown, { text: answer, streaming: false });
+    expect(blocksHtml(container)).toBe(blocksHtml(once.container));
+  }, 30_000);
 });

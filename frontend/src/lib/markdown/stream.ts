@@ -58,6 +58,13 @@ function closedAtEnd(g: Group): boolean {
 }
 
 export class BlockStream {
+  /**
+   * Completed blocks were left unrendered because this update's time budget ran out: the text
+   * shown stops at the last rendered block, and update() should be called again next frame (with
+   * the same text) to go on.
+   */
+  behind = false;
+  private fresh = true;
   private text = '';
   private streaming = false;
   /** Where the tail starts: everything before it is in `done`. */
@@ -66,9 +73,17 @@ export class BlockStream {
   private blocks: Block[] = [];
   private fragment = false;
 
+  /**
+   * @param budgetMs How long one update may spend rendering newly completed blocks (at least one is
+   *   always rendered). A burst of text that completes many blocks at once (a backlog draining, the
+   *   end of the stream) is then rendered over several frames instead of one long one. The first
+   *   update (a message opened from history) renders everything at once.
+   */
+  constructor(private readonly budgetMs = Infinity) {}
+
   /** The blocks to show for `text`; call on every change (the store batches changes per frame). */
   update(text: string, streaming: boolean): Block[] {
-    if (text === this.text && streaming === this.streaming && this.blocks.length) return this.blocks;
+    if (text === this.text && streaming === this.streaming && this.blocks.length && !this.behind) return this.blocks;
     // Normally the text only grows; anything else (an edit, another message) starts over.
     if (text.length < this.stable || !text.startsWith(this.text.slice(0, this.stable))) this.reset();
     this.text = text;
@@ -89,7 +104,17 @@ export class BlockStream {
     } else {
       last = gs.length; // all complete (done streaming, or the last block is closed)
     }
-    for (let i = 0; i < Math.min(last, gs.length); i++) this.complete(gs[i].raw, gs[i].token);
+    const until = this.fresh ? Infinity : performance.now() + this.budgetMs;
+    this.fresh = false;
+    this.behind = false;
+    for (let i = 0; i < Math.min(last, gs.length); i++) {
+      if (i > 0 && performance.now() > until) {
+        this.behind = true;
+        this.blocks = this.done.slice();
+        return this.blocks;
+      }
+      this.complete(gs[i].raw, gs[i].token);
+    }
 
     let open = last < gs.length ? gs[last] : null;
     if (open && open.token.type === 'list') {
@@ -144,6 +169,8 @@ export class BlockStream {
   }
 
   private reset(): void {
+    this.fresh = true;
+    this.behind = false;
     this.text = '';
     this.stable = 0;
     this.done = [];
