@@ -4,8 +4,8 @@
 //    which opens http(s)/mailto in the system browser and ignores everything else),
 //  - replaces every image that is not a data: image with a link-styled "[image: alt] (host)",
 //  - wraps code blocks with a header (language, Copy) and highlights closed ones,
-//  - swaps math placeholders for KaTeX's HTML, sanitized on its own with a config that keeps the
-//    `style` attributes and SVG KaTeX needs but nothing that runs or loads.
+//  - swaps math placeholders for KaTeX's HTML, sanitized on its own (cleanMath) with an allowlist
+//    of the elements, `style` attributes and SVG/MathML KaTeX writes, and nothing that runs or loads.
 // Math goes in after the strict pass (rather than loosening that pass for everyone) so markdown
 // and raw HTML from the model can never carry `style`, SVG or MathML; only KaTeX's own output can.
 import DOMPurify, { type Config } from 'dompurify';
@@ -31,19 +31,8 @@ const STRICT: Config = {
   KEEP_CONTENT: true,
 };
 
-const KATEX: Config = {
-  USE_PROFILES: { html: true, svg: true, mathMl: true },
-  // KaTeX's MathML keeps the TeX source in <semantics><annotation> for screen readers and copying.
-  ADD_TAGS: ['semantics', 'annotation'],
-  ADD_ATTR: ['encoding'],
-  FORBID_TAGS: ['a', 'img', 'image', 'use', 'foreignObject', 'form', 'input', 'button', 'style', 'iframe', 'audio', 'video'],
-  FORBID_ATTR: ['href', 'xlink:href', 'src', 'srcset', 'action', 'formaction'],
-  ALLOW_DATA_ATTR: false,
-};
-
 type Purifier = ReturnType<typeof DOMPurify>;
 let strict: Purifier | null = null;
-let forMath: Purifier | null = null;
 
 function strictPurifier(): Purifier {
   if (strict) return strict;
@@ -72,19 +61,62 @@ function strictPurifier(): Purifier {
   return p;
 }
 
-function mathPurifier(): Purifier {
-  if (forMath) return forMath;
-  const p = DOMPurify(window);
-  p.addHook('uponSanitizeAttribute', (_node, data) => {
-    // KaTeX writes sizes and colours; nothing else belongs in its style attributes.
-    if (data.attrName === 'style' && /url\s*\(|expression|@import|\\|javascript:|behavior|binding/i.test(data.attrValue)) {
-      data.keepAttr = false;
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
+
+/** Every element KaTeX writes with `trust: false`, by namespace (see its buildTree/mathMLTree). */
+const MATH_TAGS: Record<string, Set<string>> = {
+  [HTML_NS]: new Set(['span']),
+  [SVG_NS]: new Set(['svg', 'path', 'line']),
+  [MATHML_NS]: new Set(
+    ('math semantics annotation mrow mi mn mo ms mtext mspace msup msub msubsup mover munder munderover ' +
+      'mfrac mroot msqrt mtable mtr mtd mlabeledtr menclose mstyle mpadded mphantom').split(' '),
+  ),
+};
+
+/** Every attribute it writes there; none holds a URL or script. */
+const MATH_ATTRS = new Set(
+  ('class style aria-hidden xmlns display encoding width height viewBox preserveAspectRatio d x1 y1 x2 y2 ' +
+    'stroke-width mathvariant stretchy fence separator lspace rspace accent accentunder columnalign ' +
+    'columnlines columnspacing rowlines rowspacing depth voffset linethickness scriptlevel displaystyle ' +
+    'mathcolor mathbackground mathsize maxsize minsize largeop notation').split(' '),
+);
+
+/** KaTeX writes sizes and colours; nothing else belongs in its style attributes. */
+const BAD_STYLE = /url\s*\(|expression|@import|\\|javascript:|behavior|binding/i;
+
+/**
+ * Sanitizes KaTeX's output in place with an allowlist of the elements (checked with their
+ * namespace) and attributes KaTeX writes: anything else is removed with its content, as are
+ * comments and processing instructions, and styles that could load or run something.
+ *
+ * Why not DOMPurify here: the formulas are already rendered by KaTeX with `trust: false` (no
+ * \href, \url, \includegraphics, \html*), so this is a second line of defence over a known,
+ * small vocabulary, and DOMPurify's generic per-node and per-attribute checks made it the largest
+ * single cost of streaming an answer with formulas (~0.6 ms per formula, most of the math time).
+ * A test checks that this gives exactly what the DOMPurify configuration used before gave.
+ */
+export function cleanMath(root: Element): void {
+  for (let n = root.firstChild; n; ) {
+    const next = n.nextSibling;
+    if (n.nodeType === Node.ELEMENT_NODE) {
+      const el = n as Element;
+      if (MATH_TAGS[el.namespaceURI ?? '']?.has(el.localName)) {
+        const attrs = el.attributes;
+        for (let i = attrs.length - 1; i >= 0; i--) {
+          const { name, value } = attrs[i];
+          if (!MATH_ATTRS.has(name) || (name === 'style' && BAD_STYLE.test(value))) el.removeAttribute(name);
+        }
+        cleanMath(el);
+      } else {
+        el.remove();
+      }
+    } else if (n.nodeType !== Node.TEXT_NODE) {
+      n.remove();
     }
-  });
-  // In place, like the strict pass: KaTeX's HTML is parsed once, in a template.
-  p.setConfig({ ...KATEX, IN_PLACE: true });
-  forMath = p;
-  return p;
+    n = next;
+  }
 }
 
 const SAFE_LINK = /^(?:https?|mailto):/i;
@@ -242,7 +274,7 @@ function mathNodes(item: MathItem): DocumentFragment | null {
     tpl.innerHTML = tex;
     const box = tpl.content.ownerDocument.createElement('span');
     box.append(tpl.content);
-    mathPurifier().sanitize(box);
+    cleanMath(box);
     nodes = tpl.content;
     nodes.append(...box.childNodes);
   }
