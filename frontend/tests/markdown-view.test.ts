@@ -45,11 +45,17 @@ describe('streaming view: completed blocks keep their DOM', () => {
     expect(blocksHtml(container)).toBe(blocksHtml(once.container));
   }, 30_000);
 
-  it('puts the blocks in chunks of CHUNK', async () => {
+  it('puts the blocks in chunks of CHUNK, marked for content-visibility only while streaming', async () => {
     const { container } = render(Markdown, { text: answer, streaming: true, caret: true });
     flushSync();
     const chunks = [...container.querySelectorAll('.md-chunk')];
     expect(chunks.map((c) => c.querySelectorAll(':scope > .md-block').length)).toEqual([CHUNK, CHUNK, CHUNK, 5]);
+    expect(chunks.every((c) => c.classList.contains('md-streamed'))).toBe(true);
+    // Opened from history: every chunk is laid out for real (exact heights for scroll restore).
+    const old = render(Markdown, { text: answer, streaming: false });
+    const oldChunks = [...old.container.querySelectorAll('.md-chunk')];
+    expect(oldChunks).toHaveLength(4);
+    expect(oldChunks.some((c) => c.classList.contains('md-streamed'))).toBe(false);
   });
 
   it('starts over when the text is replaced', async () => {

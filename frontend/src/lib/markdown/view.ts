@@ -3,11 +3,15 @@
 //
 //  - A completed block gets its node once; later updates never replace or rewrite it.
 //  - The tail block's node is kept, and only the part of it that changed is replaced (morph).
-//  - Blocks sit in chunks of CHUNK, each with `content-visibility: auto` (markdown.css): once a
-//    chunk scrolls out of view the browser skips its style, layout and paint, and the message's
-//    own layout walks a few chunks instead of hundreds of blocks. Without this, layout and paint of
-//    every frame grow with the answer. (Set from the start rather than when a chunk fills up:
-//    switching it on later restyles and relayouts the whole chunk in one frame.)
+//  - Blocks sit in chunks of CHUNK. A chunk created while the text streams gets
+//    `content-visibility: auto` (.md-streamed in markdown.css): once it scrolls out of view the
+//    browser skips its style, layout and paint, and the message's own layout walks a few chunks
+//    instead of hundreds of blocks. Without this, layout and paint of every frame grow with the
+//    answer. It is set from the start rather than when a chunk fills up (switching it on later
+//    restyles and relayouts the whole chunk in one frame), and only while streaming: such a chunk
+//    is normally laid out at least once at the bottom, so its remembered size is exact, whereas a
+//    message opened from history would get estimated heights for chunks never scrolled to, and
+//    saved scroll offsets would land elsewhere.
 import type { Rendered } from './render';
 import type { Block } from './stream';
 
@@ -107,11 +111,16 @@ export class BlockView {
   private shown: Shown[] = [];
   private chunks: HTMLElement[] = [];
   private lone: HTMLElement | null = null;
+  private streaming = false;
 
   constructor(private readonly root: HTMLElement) {}
 
-  /** Shows `blocks` (BlockStream's output), with the caret at the end of the last one if `caret`. */
-  update(blocks: Block[], caret: boolean): void {
+  /**
+   * Shows `blocks` (BlockStream's output), with the caret at the end of the last one if `caret`.
+   * `streaming`: the text is growing (new chunks get content-visibility).
+   */
+  update(blocks: Block[], caret: boolean, streaming = false): void {
+    this.streaming = streaming;
     const last = blocks.length - 1;
     let i = 0;
     for (; i < blocks.length && i < this.shown.length; i++) {
@@ -152,7 +161,7 @@ export class BlockView {
     let chunk = this.chunks[c];
     if (!chunk) {
       chunk = document.createElement('div');
-      chunk.className = 'md-chunk';
+      chunk.className = this.streaming ? 'md-chunk md-streamed' : 'md-chunk';
       this.root.insertBefore(chunk, this.lone);
       this.chunks.push(chunk);
     }
