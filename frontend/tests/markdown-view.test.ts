@@ -1,8 +1,8 @@
 import { cleanup, render } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Markdown from '../src/components/Markdown.svelte';
-import { clearRenderCache } from '../src/lib/markdown/render';
+import { clearRenderCache, engine } from '../src/lib/markdown/render';
 import { BlockStream } from '../src/lib/markdown/stream';
 import { CHUNK } from '../src/lib/markdown/view';
 
@@ -88,6 +88,28 @@ describe('streaming: a time budget per update', () => {
     const once = new BlockStream().update(answer, false);
     expect(blocks.map((b) => b.html)).toEqual(once.map((b) => b.html));
     expect(blocks.map((b) => b.key)).toEqual(once.map((b) => b.key));
+  });
+
+  it('catching up lexes nothing again, and text appended meanwhile ends up the same', () => {
+    const lex = vi.spyOn(engine, 'lex');
+    const stream = new BlockStream(0);
+    stream.update(answer.slice(0, 10), true);
+    const half = answer.length >> 1;
+    stream.update(answer.slice(0, half), true);
+    expect(stream.behind).toBe(true);
+    lex.mockClear();
+    stream.update(answer.slice(0, half), true);
+    expect(lex).not.toHaveBeenCalled();
+    // Text arrives while behind: only the last pending group is lexed again, with the new text.
+    let blocks = stream.update(answer, true);
+    expect(lex).toHaveBeenCalledTimes(1);
+    expect(lex.mock.calls[0][0].length).toBeLessThan(answer.length - half + 200);
+    while (stream.behind) blocks = stream.update(answer, true);
+    blocks = stream.update(answer, false);
+    while (stream.behind) blocks = stream.update(answer, false);
+    const once = new BlockStream().update(answer, false);
+    expect(blocks.map((b) => b.html)).toEqual(once.map((b) => b.html));
+    expect(blocks.map((b) => [b.key, b.cont])).toEqual(once.map((b) => [b.key, b.cont]));
   });
 
   it('the component catches up on its own, frame by frame', async () => {

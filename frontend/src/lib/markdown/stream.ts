@@ -72,6 +72,8 @@ export class BlockStream {
   private done: Block[] = [];
   private blocks: Block[] = [];
   private fragment = false;
+  /** When behind: the groups after `stable` as lexed last time (none rendered yet). */
+  private rest: Group[] | null = null;
 
   /**
    * @param budgetMs How long one update may spend rendering newly completed blocks (at least one is
@@ -86,11 +88,12 @@ export class BlockStream {
     if (text === this.text && streaming === this.streaming && this.blocks.length && !this.behind) return this.blocks;
     // Normally the text only grows; anything else (an edit, another message) starts over.
     if (text.length < this.stable || !text.startsWith(this.text.slice(0, this.stable))) this.reset();
+    const prev = this.text;
     this.text = text;
     this.streaming = streaming;
 
     const tail = text.slice(this.stable);
-    const gs = groups(tail);
+    const gs = this.regroup(prev) ?? groups(tail);
     if (!gs) {
       // Unusual input the offsets can't follow (e.g. CR line ends): render the tail as one block.
       this.blocks = [...this.done, ...(tail ? [this.make(this.stable, tail, !streaming)] : [])];
@@ -110,6 +113,7 @@ export class BlockStream {
     for (let i = 0; i < Math.min(last, gs.length); i++) {
       if (i > 0 && performance.now() > until) {
         this.behind = true;
+        this.rest = gs.slice(i);
         this.blocks = this.done.slice();
         return this.blocks;
       }
@@ -134,6 +138,20 @@ export class BlockStream {
     const tailBlock = open && open.raw ? this.make(this.stable, open.raw, false, open.token.type === 'list' && this.fragment) : null;
     this.blocks = tailBlock ? [...this.done, tailBlock] : this.done.slice();
     return this.blocks;
+  }
+
+  /**
+   * Catching up, the groups not rendered yet need no lexing again (that was up to several KB per
+   * frame while a backlog drained): only the last one can change when text is appended.
+   */
+  private regroup(prev: string): Group[] | null {
+    const rest = this.rest;
+    this.rest = null;
+    if (!this.behind || !rest?.length) return null;
+    if (this.text === prev) return rest;
+    if (!this.text.startsWith(prev)) return null;
+    const more = groups(rest[rest.length - 1].raw + this.text.slice(prev.length));
+    return more ? [...rest.slice(0, -1), ...more] : null;
   }
 
   private complete(raw: string, token: Token): void {
@@ -171,6 +189,7 @@ export class BlockStream {
   private reset(): void {
     this.fresh = true;
     this.behind = false;
+    this.rest = null;
     this.text = '';
     this.stable = 0;
     this.done = [];
