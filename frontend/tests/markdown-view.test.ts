@@ -45,6 +45,23 @@ describe('streaming view: completed blocks keep their DOM', () => {
     expect(blocksHtml(container)).toBe(blocksHtml(once.container));
   }, 30_000);
 
+  it('a list split while it streamed ends as one list, like a one-shot render', async () => {
+    const list = Array.from({ length: 12 }, (_, i) => `${i + 1}. item **${i + 1}** and $x_{${i}}$`).join('\n');
+    const text = `Intro.\n\n${list}\n\nAfter the list.\n\n- a\n- b\n- c`;
+    const { container, rerender } = render(Markdown, { text: '', streaming: true, caret: true });
+    for (let i = 1; i <= text.length; i += 9) {
+      await rerender({ text: text.slice(0, i), streaming: true, caret: true });
+      flushSync();
+    }
+    expect(container.querySelectorAll('.md-block.cont').length).toBeGreaterThan(0);
+    await rerender({ text, streaming: false, caret: false });
+    flushSync();
+    const once = render(Markdown, { text, streaming: false });
+    expect(container.querySelectorAll('.md-block')).toHaveLength(4);
+    expect(container.querySelectorAll('ol')).toHaveLength(1);
+    expect(blocksHtml(container)).toBe(blocksHtml(once.container));
+  });
+
   it('puts the blocks in chunks of CHUNK, marked for content-visibility only while streaming', async () => {
     const { container } = render(Markdown, { text: answer, streaming: true, caret: true });
     flushSync();

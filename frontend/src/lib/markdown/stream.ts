@@ -7,7 +7,8 @@
 //  - Only the text after the last completed block (the "tail", usually one block) is lexed and
 //    rendered again, after closing its incomplete syntax virtually (incomplete.ts).
 //  - A long list streaming item by item would make the tail grow without bound, so its finished
-//    items are split off as completed fragments (an <ol start> keeps the numbering).
+//    items are split off as completed fragments (an <ol start> keeps the numbering). Once the list
+//    is complete, it is rendered once more as a whole in place of its fragments.
 // Each update costs O(tail), not O(message): no quadratic re-parsing of long answers.
 import { closeIncomplete, openFence } from './incomplete';
 import { engine, renderNodes, type Rendered, type Token } from './render';
@@ -155,8 +156,22 @@ export class BlockStream {
   }
 
   private complete(raw: string, token: Token): void {
-    this.done.push(this.make(this.stable, raw, true, token.type === 'list' && this.fragment));
-    this.fragment = false;
+    if (this.fragment) {
+      // The list that was split while it streamed is complete: it is rendered again as a whole,
+      // once, so the answer ends up with the same HTML as a one-shot render (one list, not a run
+      // of fragments). Its first fragment's node is kept (same key) and updated.
+      let k = this.done.length - 1;
+      while (k > 0 && this.done[k].cont) k--;
+      const parts = this.done.splice(k);
+      const whole = token.type === 'list';
+      this.done.push(this.make(parts[0].key, parts.map((b) => b.src).join('') + (whole ? raw : ''), true));
+      this.fragment = false;
+      if (whole) {
+        this.stable += raw.length;
+        return;
+      }
+    }
+    this.done.push(this.make(this.stable, raw, true));
     this.stable += raw.length;
   }
 
