@@ -3,6 +3,7 @@ import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Markdown from '../src/components/Markdown.svelte';
 import { clearRenderCache, engine } from '../src/lib/markdown/render';
+import { generateAnswer } from '../bench/gen';
 import { BlockStream } from '../src/lib/markdown/stream';
 import { CHUNK } from '../src/lib/markdown/view';
 
@@ -142,4 +143,19 @@ describe('streaming: a time budget per update', () => {
     const once = render(Markdown, { text: answer, streaming: false });
     expect(blocksHtml(container)).toBe(blocksHtml(once.container));
   }, 30_000);
+});
+
+describe('streaming the benchmark answer', () => {
+  for (const step of [137, 266]) {
+    it(`ends with the one-shot HTML (${step} characters per update)`, () => {
+      const text = generateAnswer(40_000, 7);
+      const stream = new BlockStream();
+      for (let i = step; i < text.length; i += step) stream.update(text.slice(0, i), true);
+      const streamed = stream.update(text, false);
+      clearRenderCache();
+      const once = new BlockStream().update(text, false);
+      // Block boundaries may differ by a blank line (a closed $$ block completes before it); the HTML may not.
+      expect(streamed.map((b) => b.html)).toEqual(once.map((b) => b.html));
+    }, 60_000);
+  }
 });
