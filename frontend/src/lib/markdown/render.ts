@@ -32,12 +32,32 @@ export interface RenderOptions {
   final: boolean;
 }
 
+/** One rendered block: sanitized nodes kept in the inert template document. */
+export class Rendered {
+  private text: string | null = null;
+
+  /** The sanitized nodes (don't change them: cached blocks are shared). */
+  constructor(readonly root: HTMLElement) {}
+
+  /** Its HTML (serialized on first use). */
+  get html(): string {
+    return (this.text ??= this.root.innerHTML);
+  }
+
+  /** A copy of its nodes for the page: cheaper than parsing `html` again. */
+  nodes(): DocumentFragment {
+    const out = document.createDocumentFragment();
+    for (let n = this.root.firstChild; n; n = n.nextSibling) out.append(document.importNode(n, true));
+    return out;
+  }
+}
+
 const CACHE_MAX = 1500;
 /** Completed blocks by source: rendered once, shared by every message (and remounts) that shows them. */
-const cache = new Map<string, string>();
+const cache = new Map<string, Rendered>();
 
-/** Safe HTML for one block of markdown. Completed blocks are cached by their source. */
-export function renderBlock(src: string, opts: RenderOptions): string {
+/** One block of markdown, sanitized. Completed blocks are cached by their source. */
+export function renderNodes(src: string, opts: RenderOptions): Rendered {
   if (opts.final) {
     const hit = cache.get(src);
     if (hit !== undefined) {
@@ -49,12 +69,17 @@ export function renderBlock(src: string, opts: RenderOptions): string {
   }
   const input = src.replace(SENTINELS, '');
   const { result, math } = collectMath(() => engine.parse(input));
-  const html = sanitizeBlock(result, math, { highlight: opts.final, partial: !opts.final });
+  const out = new Rendered(sanitizeBlock(result, math, { highlight: opts.final, partial: !opts.final }));
   if (opts.final) {
-    cache.set(src, html);
+    cache.set(src, out);
     if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
   }
-  return html;
+  return out;
+}
+
+/** Safe HTML for one block of markdown. Completed blocks are cached by their source. */
+export function renderBlock(src: string, opts: RenderOptions): string {
+  return renderNodes(src, opts).html;
 }
 
 /** Renders a whole text at once (e.g. a test or an export preview); streaming goes through BlockStream. */

@@ -7,16 +7,19 @@
 //  - Only the text after the last completed block (the "tail", usually one block) is lexed and
 //    rendered again, after closing its incomplete syntax virtually (incomplete.ts).
 //  - A long list streaming item by item would make the tail grow without bound, so its finished
-//    items are split off as completed fragments (an <ol start> keeps the numbering).
+//    items are split off as completed fragments (an <ol start> keeps the numbering). Once the list
+//    is complete, it is rendered once more as a whole in place of its fragments.
 // Each update costs O(tail), not O(message): no quadratic re-parsing of long answers.
 import { closeIncomplete, openFence } from './incomplete';
-import { engine, renderBlock, type Token } from './render';
+import { engine, renderNodes, type Rendered, type Token } from './render';
 
 export interface Block {
   /** The block's offset in the text: stable for a completed block, and the tail keeps it when it completes. */
   key: number;
   src: string;
-  html: string;
+  /** Its rendering (a completed block's is shared through the cache). */
+  out: Rendered;
+  readonly html: string;
   /** Rendered for good (cached, highlighted). */
   final: boolean;
   /** Continues the list of the block before it (a list split while streaming). */
@@ -56,6 +59,13 @@ function closedAtEnd(g: Group): boolean {
 }
 
 export class BlockStream {
+  /**
+   * Completed blocks were left unrendered because this update's time budget ran out: the text
+   * shown stops at the last rendered block, and update() should be called again next frame (with
+   * the same text) to go on.
+   */
+  behind = false;
+  private fresh = true;
   private text = '';
   private streaming = false;
   /** Where the tail starts: everything before it is in `done`. */
@@ -63,17 +73,28 @@ export class BlockStream {
   private done: Block[] = [];
   private blocks: Block[] = [];
   private fragment = false;
+  /** When behind: the groups after `stable` as lexed last time (none rendered yet). */
+  private rest: Group[] | null = null;
+
+  /**
+   * @param budgetMs How long one update may spend rendering newly completed blocks (at least one is
+   *   always rendered). A burst of text that completes many blocks at once (a backlog draining, the
+   *   end of the stream) is then rendered over several frames instead of one long one. The first
+   *   update (a message opened from history) renders everything at once.
+   */
+  constructor(private readonly budgetMs = Infinity) {}
 
   /** The blocks to show for `text`; call on every change (the store batches changes per frame). */
   update(text: string, streaming: boolean): Block[] {
-    if (text === this.text && streaming === this.streaming && this.blocks.length) return this.blocks;
+    if (text === this.text && streaming === this.streaming && this.blocks.length && !this.behind) return this.blocks;
     // Normally the text only grows; anything else (an edit, another message) starts over.
     if (text.length < this.stable || !text.startsWith(this.text.slice(0, this.stable))) this.reset();
+    const prev = this.text;
     this.text = text;
     this.streaming = streaming;
 
     const tail = text.slice(this.stable);
-    const gs = groups(tail);
+    const gs = this.regroup(prev) ?? groups(tail);
     if (!gs) {
       // Unusual input the offsets can't follow (e.g. CR line ends): render the tail as one block.
       this.blocks = [...this.done, ...(tail ? [this.make(this.stable, tail, !streaming)] : [])];
@@ -87,7 +108,18 @@ export class BlockStream {
     } else {
       last = gs.length; // all complete (done streaming, or the last block is closed)
     }
-    for (let i = 0; i < Math.min(last, gs.length); i++) this.complete(gs[i].raw, gs[i].token);
+    const until = this.fresh ? Infinity : performance.now() + this.budgetMs;
+    this.fresh = false;
+    this.behind = false;
+    for (let i = 0; i < Math.min(last, gs.length); i++) {
+      if (i > 0 && performance.now() > until) {
+        this.behind = true;
+        this.rest = gs.slice(i);
+        this.blocks = this.done.slice();
+        return this.blocks;
+      }
+      this.complete(gs[i].raw, gs[i].token);
+    }
 
     let open = last < gs.length ? gs[last] : null;
     if (open && open.token.type === 'list') {
@@ -109,9 +141,37 @@ export class BlockStream {
     return this.blocks;
   }
 
+  /**
+   * Catching up, the groups not rendered yet need no lexing again (that was up to several KB per
+   * frame while a backlog drained): only the last one can change when text is appended.
+   */
+  private regroup(prev: string): Group[] | null {
+    const rest = this.rest;
+    this.rest = null;
+    if (!this.behind || !rest?.length) return null;
+    if (this.text === prev) return rest;
+    if (!this.text.startsWith(prev)) return null;
+    const more = groups(rest[rest.length - 1].raw + this.text.slice(prev.length));
+    return more ? [...rest.slice(0, -1), ...more] : null;
+  }
+
   private complete(raw: string, token: Token): void {
-    this.done.push(this.make(this.stable, raw, true, token.type === 'list' && this.fragment));
-    this.fragment = false;
+    if (this.fragment) {
+      // The list that was split while it streamed is complete: it is rendered again as a whole,
+      // once, so the answer ends up with the same HTML as a one-shot render (one list, not a run
+      // of fragments). Its first fragment's node is kept (same key) and updated.
+      let k = this.done.length - 1;
+      while (k > 0 && this.done[k].cont) k--;
+      const parts = this.done.splice(k);
+      const whole = token.type === 'list';
+      this.done.push(this.make(parts[0].key, parts.map((b) => b.src).join('') + (whole ? raw : ''), true));
+      this.fragment = false;
+      if (whole) {
+        this.stable += raw.length;
+        return;
+      }
+    }
+    this.done.push(this.make(this.stable, raw, true));
     this.stable += raw.length;
   }
 
@@ -122,15 +182,29 @@ export class BlockStream {
   }
 
   private finish(): void {
-    this.done = this.blocks.map((b) => ({ ...b, final: true }));
+    // Not streaming: the tail was rendered final too.
+    this.done = this.blocks.slice();
     this.stable = this.text.length;
   }
 
   private make(key: number, src: string, final: boolean, cont = false): Block {
-    return { key, src, html: renderBlock(final ? src : closeIncomplete(src), { final }), final, cont };
+    const out = renderNodes(final ? src : closeIncomplete(src), { final });
+    return {
+      key,
+      src,
+      out,
+      get html() {
+        return out.html;
+      },
+      final,
+      cont,
+    };
   }
 
   private reset(): void {
+    this.fresh = true;
+    this.behind = false;
+    this.rest = null;
     this.text = '';
     this.stable = 0;
     this.done = [];
