@@ -43,6 +43,7 @@ var sections = []struct{ file, title string }{
 func main() {
 	dir := flag.String("dir", "build/bench", "folder with the bench programs' JSON")
 	out := flag.String("out", "docs/BENCHMARKS.md", "Markdown report to write")
+	notes := flag.String("notes", "", "hand-written Markdown appended after the tables (why missed goals are missed)")
 	flag.Parse()
 	var md strings.Builder
 	md.WriteString("# Benchmarks\n\n")
@@ -69,6 +70,14 @@ func main() {
 			}
 		}
 		md.WriteString("\n\n")
+	}
+	if *notes != "" {
+		text, err := os.ReadFile(*notes)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		md.Write(text)
 	}
 	if err := os.WriteFile(*out, []byte(md.String()), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
