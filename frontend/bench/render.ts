@@ -8,6 +8,7 @@ import { marked } from 'marked';
 import Markdown from '../src/components/Markdown.svelte';
 import { generateAnswer } from './gen';
 import { reactiveProps } from './props.svelte';
+import { nextFrame } from '../src/lib/frame';
 
 const params = new URLSearchParams(location.search);
 const mode = params.get('mode') === 'baseline' ? 'baseline' : 'qwendesk';
@@ -45,18 +46,6 @@ if (mode === 'qwendesk') {
   apply = (text) => {
     el.innerHTML = marked.parse(text, { async: false }) as string;
   };
-}
-
-/** Like the chat store's nextFrame: rAF, with a timer fallback for windows that never paint. */
-function nextFrame(fn: () => void): void {
-  let ran = false;
-  const run = () => {
-    if (ran) return;
-    ran = true;
-    fn();
-  };
-  requestAnimationFrame(run);
-  setTimeout(run, 100);
 }
 
 interface Frame {

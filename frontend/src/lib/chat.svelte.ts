@@ -17,6 +17,7 @@ import {
 import { toTurnError } from './errors';
 import { settingsOf } from './convSettings';
 import type { Conversation, ConversationSettings, Message, Turn, TurnError } from './types';
+import { nextFrame } from './frame';
 
 export interface RetryInfo {
   attempt: number;
@@ -75,18 +76,6 @@ type Queued = { [K in ChatEventName]: { name: K; payload: EventPayloads[K] } }[C
 
 /** Events that arrive between Send being called and it resolving; bounded so a stray stream can't grow it. */
 const MAX_EARLY = 2000;
-
-function nextFrame(fn: () => void): void {
-  let ran = false;
-  const run = () => {
-    if (ran) return;
-    ran = true;
-    fn();
-  };
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
-  // Hidden windows may never paint: don't let the text wait for a frame forever.
-  setTimeout(run, 100);
-}
 
 let tempIds = 0;
 
