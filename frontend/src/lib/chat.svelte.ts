@@ -308,17 +308,23 @@ export class ChatStore {
 
     const user = this.messages.find((m) => m.id === tempId);
     if (user) user.id = turn.userMessageId;
+    this.begin(turn);
+    return true;
+  }
+
+  /**
+   * The turn Go registered is now the active one: its events, including any that arrived
+   * before the bound call returned, go to its reply, and a Stop pressed meanwhile is sent.
+   */
+  private begin(turn: Turn): void {
     this.known.add(turn.requestId);
     this.active = turn;
     this.sending = false;
     this.ensureAssistant(turn.assistantMessageId);
-
     const early = this.early;
     this.early = [];
     for (const q of early) if (q.payload.requestId === turn.requestId) this.receive(q);
-
     if (this.stopWanted) void this.stop();
-    return true;
   }
 
   /** Asks Go to stop the streaming reply; the chat:done event then marks the message stopped. */
@@ -489,17 +495,9 @@ export class ChatStore {
       this.sending = false;
       return false;
     }
-    this.known.add(turn.requestId);
     this.reloadAfter.add(turn.requestId);
     show(turn);
-    this.active = turn;
-    this.sending = false;
-    this.ensureAssistant(turn.assistantMessageId);
-
-    const early = this.early;
-    this.early = [];
-    for (const q of early) if (q.payload.requestId === turn.requestId) this.receive(q);
-    if (this.stopWanted) void this.stop();
+    this.begin(turn);
     return true;
   }
 
