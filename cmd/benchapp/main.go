@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"qwendesk/internal/benchrow"
 	"runtime"
 	"sort"
 	"strconv"
@@ -28,19 +29,6 @@ import (
 
 	"qwendesk/internal/fakedashscope"
 )
-
-// Row is one figure of the JSON output.
-type Row struct {
-	Figure       string  `json:"figure"`
-	QwenDesk     float64 `json:"qwendesk"`
-	Unit         string  `json:"unit"`
-	Goal         string  `json:"goal"`
-	Met          *bool   `json:"met"` // null: reported, no goal
-	Note         string  `json:"note,omitempty"`
-	BaselineNote string  `json:"baseline_note,omitempty"`
-}
-
-func ptr(b bool) *bool { return &b }
 
 const electronNote = "Electron peers, reported by users (not measured here): Cherry Studio ~700 MB resident at idle " +
 	"and gigabytes during long replies; Chatbox users report lag on long chats."
@@ -391,15 +379,15 @@ func framesOf(pid, page int) (map[uint64]struct{}, bool) {
 // memory (gone when the app quits) and, where frame numbers can be read, its resident pages
 // counted once, with how much of the summed RSS is the same library pages counted again in
 // each process.
-func memoryRows(when string, ps []proc, rssKB int, once resident) []Row {
+func memoryRows(when string, ps []proc, rssKB int, once resident) []benchrow.Row {
 	var parts []string
 	for _, p := range ps {
 		parts = append(parts, fmt.Sprintf("%s %.1f (of RSS %.1f; shared %.1f)", p.name, mb(p.priv), mb(p.rssKB), mb(p.shared)))
 	}
-	rows := []Row{{Figure: "private memory (USS), whole process tree, " + when, QwenDesk: mb(private(ps)), Unit: "MB", Goal: "—",
+	rows := []benchrow.Row{{Figure: "private memory (USS), whole process tree, " + when, QwenDesk: mb(private(ps)), Unit: "MB", Goal: "—",
 		Note: "sum of Private_Clean + Private_Dirty (smaps_rollup), pages only one process maps: " + strings.Join(parts, "; ")}}
 	if once.ok {
-		rows = append(rows, Row{Figure: "resident memory, whole process tree, each page once, " + when, QwenDesk: mb(once.totalKB), Unit: "MB", Goal: "—",
+		rows = append(rows, benchrow.Row{Figure: "resident memory, whole process tree, each page once, " + when, QwenDesk: mb(once.totalKB), Unit: "MB", Goal: "—",
 			Note: fmt.Sprintf("distinct physical pages (pagemap frame numbers) of the tree: %.1f MB of them page cache (libraries, ICU data, the binary), "+
 				"which the sum of VmRSS counts as %.1f MB, once per process that maps them; summed VmRSS %.1f MB overstates by %.1f MB",
 				mb(once.fileKB), mb(once.fileSummedKB), mb(rssKB), mb(rssKB-once.totalKB))})
@@ -662,14 +650,14 @@ func run(bin, out string, launches int) error {
 
 	paint := median(paints)
 	size := float64(st.Size()) / 1e6
-	rows := []Row{
-		{Figure: "launch to first paint (median)", QwenDesk: float64(paint.Milliseconds()), Unit: "ms", Goal: "< 1000 ms", Met: ptr(paint < time.Second),
+	rows := []benchrow.Row{
+		{Figure: "launch to first paint (median)", QwenDesk: float64(paint.Milliseconds()), Unit: "ms", Goal: "< 1000 ms", Met: benchrow.Met(paint < time.Second),
 			Note: fmt.Sprintf("%d launches, ms from exec to the first screenshot with ≥ 50 colours, polled every 50 ms: %s", launches, strings.Join(paintNotes, ", "))},
-		{Figure: "idle RSS, whole process tree (5 s after paint)", QwenDesk: mb(idleRSS), Unit: "MB", Goal: "< 150 MB", Met: ptr(mb(idleRSS) < 150),
+		{Figure: "idle RSS, whole process tree (5 s after paint)", QwenDesk: mb(idleRSS), Unit: "MB", Goal: "< 150 MB", Met: benchrow.Met(mb(idleRSS) < 150),
 			Note: "sum of VmRSS: " + describe(idle), BaselineNote: electronNote},
 		{Figure: "idle PSS, whole process tree", QwenDesk: mb(idlePSS), Unit: "MB", Goal: "—",
 			Note: "sum of Pss (shared pages counted once across the tree)"},
-		{Figure: "RSS after streaming a 1 MB answer (+3 s)", QwenDesk: mb(afterRSS), Unit: "MB", Goal: "< 250 MB", Met: ptr(mb(afterRSS) < 250),
+		{Figure: "RSS after streaming a 1 MB answer (+3 s)", QwenDesk: mb(afterRSS), Unit: "MB", Goal: "< 250 MB", Met: benchrow.Met(mb(afterRSS) < 250),
 			Note: fmt.Sprintf("turn %v in %.1f s; sum of VmRSS: %s", fin["status"], turnSecs, describe(after)), BaselineNote: electronNote},
 		{Figure: "PSS after streaming a 1 MB answer", QwenDesk: mb(afterPSS), Unit: "MB", Goal: "—"},
 	}
@@ -679,12 +667,12 @@ func run(bin, out string, launches int) error {
 	for _, p := range idle {
 		cpuParts = append(cpuParts, fmt.Sprintf("%s %.2f s", p.name, cpuAfter[p.pid]-cpuBefore[p.pid]))
 	}
-	rows = append(rows, []Row{
+	rows = append(rows, []benchrow.Row{
 		{Figure: "web process CPU time, from Return to 3 s after the answer", QwenDesk: cpuAfter[webProcess(idle)] - cpuBefore[webProcess(idle)], Unit: "s", Goal: "—",
 			Note: "user + system time from /proc/PID/stat, what parsing and rendering the answer cost (memory settings must not raise it much): " + strings.Join(cpuParts, "; ")},
 		{Figure: "peak RSS while streaming/rendering", QwenDesk: mb(peakRSS), Unit: "MB", Goal: "—", Note: "sampled every 100 ms: " + peakName},
 		{Figure: "RSS 13 s after the answer", QwenDesk: mb(laterRSS), Unit: "MB", Goal: "—", Note: describe(later)},
-		{Figure: "binary size", QwenDesk: size, Unit: "MB", Goal: "< 25 MB", Met: ptr(size < 25),
+		{Figure: "binary size", QwenDesk: size, Unit: "MB", Goal: "< 25 MB", Met: benchrow.Met(size < 25),
 			Note:         fmt.Sprintf("%s, %d bytes", bin, st.Size()),
 			BaselineNote: "Electron peers ship Chromium and Node.js with the app; no published size figure was collected for this table."},
 	}...)
@@ -700,17 +688,7 @@ func run(bin, out string, launches int) error {
 		fmt.Printf("%-48s %10.1f  %-4s %-10s %s\n", r.Figure, r.QwenDesk, r.Unit, r.Goal, met)
 	}
 	fmt.Printf("\nElectron peers: %s\n", electronNote)
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // keep "<" and "≤" readable in the goals
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rows); err != nil {
-		return err
-	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+	if err := benchrow.Write(out, rows); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %s\n", out)

@@ -16,7 +16,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -26,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"qwendesk/internal/benchrow"
 	"runtime"
 	"sort"
 	"strings"
@@ -295,18 +295,6 @@ func pct(ds []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// Row is one figure of the JSON output.
-type Row struct {
-	Figure   string  `json:"figure"`
-	QwenDesk float64 `json:"qwendesk"`
-	Unit     string  `json:"unit"`
-	Goal     string  `json:"goal"`
-	Met      *bool   `json:"met"` // null: reported, no goal
-	Note     string  `json:"note,omitempty"`
-}
-
-func ptr(b bool) *bool { return &b }
-
 // checkpointEvery is chat.Config.CheckpointEvery (0: the app's default); -checkpoint exists
 // to find out how much of the later-token wait is the periodic history write.
 var checkpointEvery time.Duration
@@ -479,22 +467,22 @@ func run(out string, turns int, dirFlag string) error {
 	goalLater := window + time.Millisecond
 	p50, p99 := pct(first, .50), pct(first, .99)
 	lp50, lp99 := pct(later, .50), pct(later, .99)
-	rows := []Row{
-		{Figure: "first token added latency p50", QwenDesk: ms(p50), Unit: "ms", Goal: "< 1 ms", Met: ptr(p50 < time.Millisecond),
+	rows := []benchrow.Row{
+		{Figure: "first token added latency p50", QwenDesk: ms(p50), Unit: "ms", Goal: "< 1 ms", Met: benchrow.Met(p50 < time.Millisecond),
 			Note: fmt.Sprintf("%d turns; server write+flush (stamped before the write) → chat:delta emitted", len(first))},
-		{Figure: "first token added latency p99", QwenDesk: ms(p99), Unit: "ms", Goal: "< 1 ms", Met: ptr(p99 < time.Millisecond)},
+		{Figure: "first token added latency p99", QwenDesk: ms(p99), Unit: "ms", Goal: "< 1 ms", Met: benchrow.Met(p99 < time.Millisecond)},
 		{Figure: "first token: write → client decoded p50", QwenDesk: ms(pct(recv, .5)), Unit: "ms", Goal: "—",
 			Note: "breakdown pass (the rest is the turn: history store insert of the reply, then emit)"},
 		{Figure: "first token: write → client decoded p99", QwenDesk: ms(pct(recv, .99)), Unit: "ms", Goal: "—"},
 		{Figure: "later token wait p50", QwenDesk: ms(lp50), Unit: "ms", Goal: "—",
 			Note: fmt.Sprintf("%d chunks: steady 500 tokens/s and bursts", len(later))},
-		{Figure: "later token wait p99", QwenDesk: ms(lp99), Unit: "ms", Goal: fmt.Sprintf("≤ %g ms (window %g ms + 1 ms)", ms(goalLater), ms(window)), Met: ptr(lp99 <= goalLater)},
+		{Figure: "later token wait p99", QwenDesk: ms(lp99), Unit: "ms", Goal: fmt.Sprintf("≤ %g ms (window %g ms + 1 ms)", ms(goalLater), ms(window)), Met: benchrow.Met(lp99 <= goalLater)},
 		{Figure: "later token wait max", QwenDesk: ms(pct(later, 1)), Unit: "ms", Goal: "—"},
 		{Figure: "steady stream: delta gap − window p50", QwenDesk: ms(pct(overshoot, .5)), Unit: "ms", Goal: "—",
 			Note: "how late flushes come after the 33 ms window (timer, scheduling, checkpoint write, emit)"},
 		{Figure: "steady stream: delta gap − window p99", QwenDesk: ms(pct(overshoot, .99)), Unit: "ms", Goal: "—"},
-		{Figure: "max delta events/s per stream (steady, bursts)", QwenDesk: float64(maxPerSec), Unit: "events/s", Goal: "≤ 62", Met: ptr(maxPerSec <= 62)},
-		{Figure: "max delta events/s per stream (2 MiB flood)", QwenDesk: float64(maxPerSecFlood), Unit: "events/s", Goal: "≤ 62", Met: ptr(maxPerSecFlood <= 62),
+		{Figure: "max delta events/s per stream (steady, bursts)", QwenDesk: float64(maxPerSec), Unit: "events/s", Goal: "≤ 62", Met: benchrow.Met(maxPerSec <= 62)},
+		{Figure: "max delta events/s per stream (2 MiB flood)", QwenDesk: float64(maxPerSecFlood), Unit: "events/s", Goal: "≤ 62", Met: benchrow.Met(maxPerSecFlood <= 62),
 			Note: fmt.Sprintf("backlog interval %g ms, %d KiB per event", ms(chat.BacklogInterval), chat.MaxPayloadBytes/1024)},
 		{Figure: "flood chunk wait p99 (queueing)", QwenDesk: ms(pct(flood, .99)), Unit: "ms", Goal: "—",
 			Note: "text arrives faster than capped events carry it; not a latency goal"},
@@ -509,17 +497,7 @@ func run(out string, turns int, dirFlag string) error {
 		}
 		fmt.Printf("%-50s %12.3f  %-9s %-28s %s\n", r.Figure, r.QwenDesk, r.Unit, r.Goal, met)
 	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // keep "<" and "≤" readable in the goals
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rows); err != nil {
-		return err
-	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+	if err := benchrow.Write(out, rows); err != nil {
 		return err
 	}
 	fmt.Printf("\nwrote %s\n", out)
