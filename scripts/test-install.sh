@@ -12,6 +12,23 @@ artifacts=$(realpath -m "${2:-build/test-artifacts}")
 
 version=$(scripts/version.sh)
 deb_version=$(scripts/version.sh deb)
+
+# Every place that states the version says the committed one: wails.json, the frontend's
+# package.json, the binary's --version (the title bar, About, the .deb and the Windows
+# resources are checked by the tests below against the same $version).
+committed=$(sed -n -E 's/^ *"productVersion": *"([^"]*)".*/\1/p' wails.json)
+frontend_version=$(sed -n -E 's/^ *"version": *"([^"]*)".*/\1/p' frontend/package.json)
+if [ -z "${VERSION:-}" ]; then
+  case "$version" in "$committed"|"$committed"-*) ;; *)
+    echo "test-install: the build's version $version is not wails.json's $committed" >&2; exit 1 ;;
+  esac
+fi
+[ "$frontend_version" = "$committed" ] || {
+  echo "test-install: frontend/package.json says $frontend_version, wails.json says $committed" >&2; exit 1; }
+printed=$("$dist/qwendesk-$version-linux-amd64" --version)
+case "$printed" in "QwenDesk $version "*|"QwenDesk $version") ;; *)
+  echo "test-install: --version printed '$printed', want QwenDesk $version" >&2; exit 1 ;;
+esac
 new_deb="$dist/qwendesk_${deb_version}_$(dpkg --print-architecture).deb"
 [ -f "$new_deb" ] || { echo "test-install: $new_deb is missing (make dist)" >&2; exit 1; }
 if [ "$(id -u)" -ne 0 ] && ! sudo -n true 2>/dev/null; then

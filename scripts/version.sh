@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Prints this build's version, taken from the newest v* git tag (VERSION in the environment
-# wins, for release builds and tests):
+# Prints this build's version. The version is wails.json's info.productVersion, a committed
+# file that the release procedure bumps (README, Releasing), so a clone without tags builds
+# the right version. When the release tag v<productVersion> is in the history, commits after
+# it are told apart the way git describe does. VERSION in the environment wins (release
+# builds and tests):
 #   scripts/version.sh          0.2.0 | 0.2.0-3-gabc1234 | 0.2.0-dirty   (shown to users)
 #   scripts/version.sh deb      0.2.0 | 0.2.0+3.gabc1234 | 0.2.0+dirty   (sorts after 0.2.0 in dpkg)
 #   scripts/version.sh windows  0.2.0                                    (numeric, for the .exe resource)
-# Without a tag (a shallow clone, a fork) the version is 0.0.0-dev.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 v=${VERSION:-}
 if [ -z "$v" ]; then
-  v=$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null || echo 0.0.0-dev)
+  base=$(sed -n -E 's/^ *"productVersion": *"([^"]*)".*/\1/p' wails.json)
+  [ -n "$base" ] || { echo "version: wails.json has no info.productVersion" >&2; exit 1; }
+  v=$(git describe --tags --match "v$base" --dirty 2>/dev/null || echo "$base")
 fi
 v=${v#v}
 
