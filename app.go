@@ -25,7 +25,7 @@ import (
 // arguments and none ever returns the API key. The work lives in internal/….
 type App struct {
 	keys     *secrets.Store
-	prefs    *settings.File
+	settings *settings.Store
 	history  *store.Store
 	desktop  Desktop
 	chat     *chat.Service
@@ -36,26 +36,22 @@ type App struct {
 	// envBaseURL is DASHSCOPE_BASE_URL, already validated; it overrides the settings.
 	envBaseURL string
 
-	// prefsMu serialises read-modify-write of the settings file (region, model).
-	prefsMu sync.Mutex
+	root    context.Context    // parent of every turn and storage call; cancelled at shutdown
+	stopAll context.CancelFunc // cancels root
 
-	mu          sync.Mutex
-	started     bool               // OnStartup has run: events can reach the window
-	root        context.Context    // parent of every turn; cancelled at shutdown
-	stopAll     context.CancelFunc // cancels root
-	current     settings.Settings
-	client      *qwen.Client // for the current endpoint and proxy; rebuilt when they change
-	preferences *Preferences // cached; nil until first read
-	problems    []string     // start-up problems to show once (damaged settings file, bad env URL)
+	mu       sync.Mutex
+	started  bool         // OnStartup has run: events can reach the window
+	client   *qwen.Client // for the current endpoint and proxy; rebuilt when they change
+	problems []string     // start-up problems to show once (damaged settings file, bad env URL)
 }
 
 // AppConfig holds what main wires into the App.
 type AppConfig struct {
 	Keys       *secrets.Store
-	Prefs      *settings.File
+	Settings   *settings.Store
 	History    *store.Store
 	Desktop    Desktop
-	Problems   []string // found while opening the history file
+	Problems   []string // found while opening the history file and the settings
 	Emitter    chat.Emitter
 	Logger     *slog.Logger
 	DataDir    string
@@ -69,7 +65,7 @@ func NewApp(cfg AppConfig) *App {
 	root, stop := context.WithCancel(context.Background())
 	a := &App{
 		keys:     cfg.Keys,
-		prefs:    cfg.Prefs,
+		settings: cfg.Settings,
 		history:  cfg.History,
 		desktop:  cfg.Desktop,
 		problems: append([]string(nil), cfg.Problems...),
@@ -80,12 +76,6 @@ func NewApp(cfg AppConfig) *App {
 		root:     root,
 		stopAll:  stop,
 	}
-	current, err := cfg.Prefs.Load()
-	if err != nil {
-		a.log.Warn("settings", "problem", err.Error())
-		a.problems = append(a.problems, err.Error())
-	}
-	a.current = current
 	if raw := strings.TrimSpace(cfg.EnvBaseURL); raw != "" {
 		if u, err := qwen.ValidateBaseURL(raw); err != nil {
 			msg := fmt.Sprintf("DASHSCOPE_BASE_URL is ignored: %v", err)
@@ -101,7 +91,7 @@ func NewApp(cfg AppConfig) *App {
 		Key:      a.key,
 		Emitter:  cfg.Emitter,
 		Logger:   cfg.Logger,
-		Titles:   a.titleOptions,
+		Titles:   cfg.Settings.Titles,
 	})
 	return a
 }
@@ -150,9 +140,9 @@ type AppStatus struct {
 	DataDir     string            `json:"dataDir"`
 	Build       buildinfo.Info    `json:"build"`
 	Problems    []string          `json:"problems"`
-	Titles      chat.TitleOptions `json:"titles"`
-	Preferences Preferences       `json:"preferences"`
-	Prices      []pricing.Price   `json:"prices"`
+	Titles      chat.TitleOptions    `json:"titles"`
+	Preferences settings.Preferences `json:"preferences"`
+	Prices      []pricing.Price      `json:"prices"`
 }
 
 // Status reports the key source, the endpoint, the model and any start-up problems.
@@ -161,18 +151,19 @@ func (a *App) Status() (AppStatus, error) {
 	defer cancel()
 	keyStatus := a.keys.Status(ctx)
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	problems := append([]string{}, a.problems...)
+	a.mu.Unlock()
 	return AppStatus{
 		Key:         keyStatus,
-		Endpoint:    a.endpointLocked(),
+		Endpoint:    a.endpoint(),
 		Regions:     qwen.Regions(),
-		Model:       a.current.Model,
+		Model:       a.settings.Connection().Model,
 		DataDir:     a.dataDir,
 		Build:       a.build,
-		Problems:    append([]string{}, a.problems...),
-		Titles:      a.titleOptions(),
-		Preferences: a.prefsLocked(),
-		Prices:      a.prices(),
+		Problems:    problems,
+		Titles:      a.settings.Titles(),
+		Preferences: a.settings.Preferences(),
+		Prices:      a.settings.Prices(),
 	}, nil
 }
 
@@ -246,44 +237,6 @@ func (a *App) TestKey(key string) (KeyTest, error) {
 	return res, nil
 }
 
-// SetEndpoint chooses a region preset, or "custom" with customURL.
-func (a *App) SetEndpoint(region, customURL string) (Endpoint, error) {
-	next := func() (settings.Settings, error) {
-		a.mu.Lock()
-		s := a.current
-		a.mu.Unlock()
-		if region == "custom" {
-			u, err := qwen.ValidateBaseURL(customURL)
-			if err != nil {
-				return s, &chat.UserError{Kind: chat.KindInvalidInput, Message: err.Error()}
-			}
-			s.Region, s.CustomBaseURL = "custom", u
-			return s, nil
-		}
-		if _, ok := qwen.RegionBaseURL(region); !ok {
-			return s, &chat.UserError{Kind: chat.KindInvalidInput, Message: "Unknown region."}
-		}
-		s.Region = region
-		return s, nil
-	}
-	a.prefsMu.Lock()
-	defer a.prefsMu.Unlock()
-	s, err := next()
-	if err != nil {
-		return Endpoint{}, err
-	}
-	if err := a.prefs.Save(s); err != nil {
-		return Endpoint{}, err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.current = s
-	a.client = nil
-	ep := a.endpointLocked()
-	a.log.Info("endpoint changed", "region", ep.Region, "base_url", ep.BaseURL, "overridden_by_env", ep.OverriddenByEnv)
-	return ep, nil
-}
-
 // ModelList is what the model picker offers.
 type ModelList struct {
 	Models  []string `json:"models"`
@@ -311,61 +264,9 @@ func (a *App) Models() (ModelList, error) {
 	return ModelList{Models: models, Live: true}, nil
 }
 
-// maxModelID bounds a typed model id; real ones are a few dozen characters.
-const maxModelID = 128
-
-// SetModel chooses the model for new turns. Any id is accepted (models change often); it
-// must look like an id.
-func (a *App) SetModel(model string) (string, error) {
-	model = strings.TrimSpace(model)
-	if err := validModelID(model); err != nil {
-		return "", err
-	}
-	a.prefsMu.Lock()
-	defer a.prefsMu.Unlock()
-	a.mu.Lock()
-	s := a.current
-	a.mu.Unlock()
-	s.Model = model
-	if err := a.prefs.Save(s); err != nil {
-		return "", err
-	}
-	a.mu.Lock()
-	a.current = s
-	a.mu.Unlock()
-	a.log.Info("model changed", "model", model)
-	return model, nil
-}
-
-// validModelID accepts any id that looks like one: models change too often for a list.
-func validModelID(model string) error {
-	if model == "" || len(model) > maxModelID || strings.ContainsFunc(model, func(r rune) bool { return r <= ' ' || r > '~' }) {
-		return &chat.UserError{Kind: chat.KindInvalidInput, Message: "A model id is one word, like qwen-plus."}
-	}
-	return nil
-}
-
-// ModelInfo is the current model and endpoint (the prototype's get_model_info).
-type ModelInfo struct {
-	Model   string `json:"model"`
-	BaseURL string `json:"baseURL"`
-	Region  string `json:"region"`
-}
-
-// ModelInfo returns the model and endpoint new turns use.
-func (a *App) ModelInfo() (ModelInfo, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	ep := a.endpointLocked()
-	return ModelInfo{Model: a.current.Model, BaseURL: ep.BaseURL, Region: ep.Region}, nil
-}
-
 // NewConversation starts an empty conversation with the current model.
 func (a *App) NewConversation() (chat.Conversation, error) {
-	a.mu.Lock()
-	model := a.current.Model
-	a.mu.Unlock()
-	return a.chat.NewConversation(a.root, model)
+	return a.chat.NewConversation(a.root, a.settings.Connection().Model)
 }
 
 // Conversation returns a conversation with its messages.
@@ -443,9 +344,7 @@ func (a *App) startTurn(conversationID string, start func(ctx context.Context, r
 	if err := checkID(conversationID); err != nil {
 		return chat.Turn{}, err
 	}
-	a.mu.Lock()
-	model := a.current.Model
-	a.mu.Unlock()
+	model := a.settings.Connection().Model
 
 	requestID := chat.NewID("req")
 	ctx, cancel := context.WithCancel(a.root)
@@ -539,15 +438,17 @@ func (a *App) key(ctx context.Context) (string, error) {
 	return key, nil
 }
 
-func (a *App) endpointLocked() Endpoint {
+// endpoint applies the precedence: DASHSCOPE_BASE_URL, then the settings, then Beijing.
+func (a *App) endpoint() Endpoint {
 	if a.envBaseURL != "" {
 		return Endpoint{Region: "custom", BaseURL: a.envBaseURL, OverriddenByEnv: true}
 	}
-	if a.current.Region == "custom" && a.current.CustomBaseURL != "" {
-		return Endpoint{Region: "custom", BaseURL: a.current.CustomBaseURL}
+	c := a.settings.Connection()
+	if c.Region == "custom" && c.CustomBaseURL != "" {
+		return Endpoint{Region: "custom", BaseURL: c.CustomBaseURL}
 	}
-	if u, ok := qwen.RegionBaseURL(a.current.Region); ok {
-		return Endpoint{Region: a.current.Region, BaseURL: u}
+	if u, ok := qwen.RegionBaseURL(c.Region); ok {
+		return Endpoint{Region: c.Region, BaseURL: u}
 	}
 	u, _ := qwen.RegionBaseURL(qwen.DefaultRegion)
 	return Endpoint{Region: qwen.DefaultRegion, BaseURL: u}
@@ -557,12 +458,14 @@ func (a *App) currentClient() *qwen.Client {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.client == nil {
-		p := a.prefsLocked()
-		proxy, err := qwen.ProxyFunc(p.ProxyMode, p.ProxyURL)
+		// Read under a.mu so a change that resets the client cannot slip in between.
+		// Settings are served from memory: this touches no file.
+		p, ep := a.settings.Preferences(), a.endpoint()
+		proxy, err := qwen.ProxyFunc(string(p.ProxyMode), p.ProxyURL)
 		if err != nil {
 			proxy = nil // stored preferences were checked; fall back to the environment
 		}
-		a.client = qwen.NewClient(qwen.Config{BaseURL: a.endpointLocked().BaseURL, Logger: a.log, Proxy: proxy})
+		a.client = qwen.NewClient(qwen.Config{BaseURL: ep.BaseURL, Logger: a.log, Proxy: proxy})
 	}
 	return a.client
 }

@@ -2,13 +2,11 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,15 +24,6 @@ type Desktop interface {
 	// Reveal shows a folder in the system file manager.
 	Reveal(dir string) error
 }
-
-// Keys of the app's settings in the history file.
-const (
-	settingTitlesEnabled = "titles.enabled"
-	settingTitlesModel   = "titles.model"
-	settingViewConv      = "view.conversation"
-	settingViewScroll    = "view.scrollTop"
-	defaultTitleModel    = "qwen-flash"
-)
 
 // maxImportBytes bounds an import file; real exports of years of chats are far smaller.
 const maxImportBytes = 512 << 20
@@ -193,77 +182,9 @@ func (a *App) RevealDataFolder() error {
 	return a.desktop.Reveal(a.dataDir)
 }
 
-// ViewState is what was open when the app last ran.
-type ViewState struct {
-	ConversationID string  `json:"conversationId"`
-	ScrollTop      float64 `json:"scrollTop"`
-}
-
-// ViewState returns the conversation and scroll position to restore.
-func (a *App) ViewState() (ViewState, error) {
-	id, _, err := a.history.Setting(a.root, settingViewConv)
-	if err != nil {
-		return ViewState{}, a.storageError(err)
-	}
-	raw, _, _ := a.history.Setting(a.root, settingViewScroll)
-	top, _ := strconv.ParseFloat(raw, 64)
-	return ViewState{ConversationID: id, ScrollTop: top}, nil
-}
-
-// SaveViewState remembers the open conversation and its scroll position.
-func (a *App) SaveViewState(conversationID string, scrollTop float64) error {
-	if conversationID != "" {
-		if err := checkID(conversationID); err != nil {
-			return err
-		}
-	}
-	if scrollTop < 0 || scrollTop > 1e9 || scrollTop != scrollTop {
-		scrollTop = 0
-	}
-	if err := a.history.SetSetting(a.root, settingViewConv, conversationID); err != nil {
-		return a.storageError(err)
-	}
-	if err := a.history.SetSetting(a.root, settingViewScroll, strconv.FormatFloat(scrollTop, 'f', 0, 64)); err != nil {
-		return a.storageError(err)
-	}
-	return nil
-}
-
-// SetTitleOptions turns automatic titles on or off and picks their model.
-func (a *App) SetTitleOptions(enabled bool, model string) (chat.TitleOptions, error) {
-	model = strings.TrimSpace(model)
-	if model == "" {
-		model = defaultTitleModel
-	}
-	if err := validModelID(model); err != nil {
-		return chat.TitleOptions{}, err
-	}
-	if err := a.history.SetSetting(a.root, settingTitlesEnabled, strconv.FormatBool(enabled)); err != nil {
-		return chat.TitleOptions{}, a.storageError(err)
-	}
-	if err := a.history.SetSetting(a.root, settingTitlesModel, model); err != nil {
-		return chat.TitleOptions{}, a.storageError(err)
-	}
-	return a.titleOptions(), nil
-}
-
-// titleOptions reads the automatic-title options (on, qwen-flash, unless changed).
-func (a *App) titleOptions() chat.TitleOptions {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	opts := chat.TitleOptions{Enabled: true, Model: defaultTitleModel}
-	if v, ok, err := a.history.Setting(ctx, settingTitlesEnabled); err == nil && ok {
-		opts.Enabled = v == "true"
-	}
-	if v, ok, err := a.history.Setting(ctx, settingTitlesModel); err == nil && ok && v != "" {
-		opts.Model = v
-	}
-	return opts
-}
-
 func (a *App) storageError(err error) error {
 	a.log.Error("history store", "error", err.Error())
-	return &chat.UserError{Kind: chat.KindStorage, Message: "The history file could not be read or written: " + err.Error(), Err: err}
+	return chat.StorageFailure(err)
 }
 
 // safeFileName turns a title into a file name that every OS accepts.

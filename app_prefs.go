@@ -1,89 +1,126 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"time"
+	"errors"
+	"strings"
 
 	"qwendesk/internal/chat"
-	"qwendesk/internal/qwen"
+	"qwendesk/internal/pricing"
+	"qwendesk/internal/settings"
 )
 
-// Preferences are how the app looks and behaves; they live in the history file's settings.
-type Preferences struct {
-	Theme     string `json:"theme"`     // system, light, dark
-	Language  string `json:"language"`  // system, en, zh
-	FontSize  int    `json:"fontSize"`  // px of message text
-	SendKey   string `json:"sendKey"`   // enter (Shift+Enter for a new line), mod-enter (Ctrl/Cmd+Enter)
-	ProxyMode string `json:"proxyMode"` // system, none, custom: for requests to DashScope
-	ProxyURL  string `json:"proxyURL"`  // with custom
-}
-
-const settingPreferences = "preferences"
-
-func defaultPreferences() Preferences {
-	return Preferences{Theme: "system", Language: "system", FontSize: 15, SendKey: "enter", ProxyMode: qwen.ProxySystem}
-}
-
-// Preferences returns the current preferences.
-func (a *App) Preferences() (Preferences, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.prefsLocked(), nil
-}
+// The settings the UI edits. internal/settings validates and stores them; these methods only
+// check what they must before delegating and apply what a change affects.
 
 // SetPreferences validates and stores p. A proxy change applies to the next request.
-func (a *App) SetPreferences(p Preferences) (Preferences, error) {
-	if err := checkPreferences(p); err != nil {
-		return Preferences{}, err
+func (a *App) SetPreferences(p settings.Preferences) (settings.Preferences, error) {
+	old := a.settings.Preferences()
+	p, err := a.settings.SetPreferences(a.root, p)
+	if err != nil {
+		return settings.Preferences{}, a.settingsError(err)
 	}
-	data, _ := json.Marshal(p)
-	if err := a.history.SetSetting(a.root, settingPreferences, string(data)); err != nil {
-		return Preferences{}, a.storageError(err)
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	old := a.prefsLocked()
-	a.preferences = &p
 	if old.ProxyMode != p.ProxyMode || old.ProxyURL != p.ProxyURL {
+		a.mu.Lock()
 		a.client = nil
-		a.log.Info("proxy changed", "mode", p.ProxyMode)
+		a.mu.Unlock()
+		a.log.Info("proxy changed", "mode", string(p.ProxyMode))
 	}
 	return p, nil
 }
 
-func checkPreferences(p Preferences) error {
-	bad := func(msg string) error { return &chat.UserError{Kind: chat.KindInvalidInput, Message: msg} }
-	switch {
-	case p.Theme != "system" && p.Theme != "light" && p.Theme != "dark":
-		return bad("Theme must be system, light or dark.")
-	case p.Language != "system" && p.Language != "en" && p.Language != "zh":
-		return bad("Language must be system, en or zh.")
-	case p.FontSize < 12 || p.FontSize > 22:
-		return bad("Font size must be between 12 and 22.")
-	case p.SendKey != "enter" && p.SendKey != "mod-enter":
-		return bad("Send with Enter or with Ctrl/Cmd+Enter.")
+// PromptPresets returns the user's system-prompt presets (a starter set until they edit it).
+func (a *App) PromptPresets() ([]settings.PromptPreset, error) {
+	return a.settings.Presets(), nil
+}
+
+// SetPromptPresets replaces the presets.
+func (a *App) SetPromptPresets(presets []settings.PromptPreset) ([]settings.PromptPreset, error) {
+	if len(presets) > settings.MaxPresets {
+		return nil, &chat.UserError{Kind: chat.KindInvalidInput, Message: "Too many presets."}
 	}
-	if _, err := qwen.ProxyFunc(p.ProxyMode, p.ProxyURL); err != nil {
-		return bad("Proxy: " + err.Error())
+	p, err := a.settings.SetPresets(a.root, presets)
+	if err != nil {
+		return nil, a.settingsError(err)
+	}
+	return p, nil
+}
+
+// Prices returns the price table used for cost estimates.
+func (a *App) Prices() ([]pricing.Price, error) {
+	return a.settings.Prices(), nil
+}
+
+// SetPrices replaces the price table.
+func (a *App) SetPrices(prices []pricing.Price) ([]pricing.Price, error) {
+	p, err := a.settings.SetPrices(a.root, prices)
+	if err != nil {
+		return nil, a.settingsError(err)
+	}
+	return p, nil
+}
+
+// SetTitleOptions turns automatic titles on or off and picks their model.
+func (a *App) SetTitleOptions(enabled bool, model string) (chat.TitleOptions, error) {
+	if len(model) > 4*settings.MaxModelID {
+		return chat.TitleOptions{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: "A model id is one word, like qwen-plus."}
+	}
+	opts, err := a.settings.SetTitles(a.root, enabled, model)
+	if err != nil {
+		return chat.TitleOptions{}, a.settingsError(err)
+	}
+	return opts, nil
+}
+
+// ViewState returns the conversation and scroll position to restore.
+func (a *App) ViewState() (settings.View, error) {
+	return a.settings.View(), nil
+}
+
+// SaveViewState remembers the open conversation and its scroll position.
+func (a *App) SaveViewState(conversationID string, scrollTop float64) error {
+	if conversationID != "" {
+		if err := checkID(conversationID); err != nil {
+			return err
+		}
+	}
+	if err := a.settings.SetView(a.root, settings.View{ConversationID: conversationID, ScrollTop: scrollTop}); err != nil {
+		return a.settingsError(err)
 	}
 	return nil
 }
 
-// prefsLocked reads the stored preferences once, then serves the cached copy. a.mu held.
-func (a *App) prefsLocked() Preferences {
-	if a.preferences != nil {
-		return *a.preferences
+// SetEndpoint chooses a region preset, or "custom" with customURL.
+func (a *App) SetEndpoint(region, customURL string) (Endpoint, error) {
+	if len(region) > 64 || len(customURL) > 2048 {
+		return Endpoint{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: "Unknown region."}
 	}
-	p := defaultPreferences()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if raw, ok, err := a.history.Setting(ctx, settingPreferences); err == nil && ok {
-		var stored Preferences
-		if json.Unmarshal([]byte(raw), &stored) == nil && checkPreferences(stored) == nil {
-			p = stored
-		}
+	if _, err := a.settings.SetEndpoint(a.root, region, customURL); err != nil {
+		return Endpoint{}, a.settingsError(err)
 	}
-	a.preferences = &p
-	return p
+	a.mu.Lock()
+	a.client = nil
+	a.mu.Unlock()
+	ep := a.endpoint()
+	a.log.Info("endpoint changed", "region", ep.Region, "base_url", ep.BaseURL, "overridden_by_env", ep.OverriddenByEnv)
+	return ep, nil
+}
+
+// SetModel chooses the model for new turns. Any id is accepted (models change often); it
+// must look like an id.
+func (a *App) SetModel(model string) (string, error) {
+	c, err := a.settings.SetModel(a.root, strings.TrimSpace(model))
+	if err != nil {
+		return "", a.settingsError(err)
+	}
+	a.log.Info("model changed", "model", c.Model)
+	return c.Model, nil
+}
+
+// settingsError turns the settings package's errors into the kinds the UI shows.
+func (a *App) settingsError(err error) error {
+	var inv *settings.InvalidError
+	if errors.As(err, &inv) {
+		return &chat.UserError{Kind: chat.KindInvalidInput, Message: inv.Message, Err: err}
+	}
+	return a.storageError(err)
 }

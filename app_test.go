@@ -110,9 +110,13 @@ func newTestApp(t *testing.T, keyring secrets.Keyring, env map[string]string) *t
 	}
 	t.Cleanup(func() { history.Close() })
 	desktop := &fakeDesktop{}
+	prefs, _, err := settings.Open(context.Background(), history, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	app := NewApp(AppConfig{
 		Keys:       keys,
-		Prefs:      settings.Open(dataDir),
+		Settings:   prefs,
 		History:    history,
 		Desktop:    desktop,
 		Emitter:    ev,
@@ -151,7 +155,6 @@ func TestKeyNeverReachesTheWindowEventsOrFiles(t *testing.T) {
 	record(a.TestKey(""))
 	record(a.TestKey(leakKey + "x"))
 	record(a.Models())
-	record(a.ModelInfo())
 	conv, err := a.NewConversation()
 	record(conv, err)
 	for _, text := range []string{"hello", "check #err401", "check #midstream"} {
@@ -388,8 +391,8 @@ func TestModelsFallBackToTheBuiltInList(t *testing.T) {
 	if m, err := a.SetModel(" qwen3-max "); err != nil || m != "qwen3-max" {
 		t.Fatalf("SetModel: %q %v", m, err)
 	}
-	if info, _ := a.ModelInfo(); info.Model != "qwen3-max" || info.BaseURL != a.fake.BaseURL() {
-		t.Fatalf("ModelInfo = %+v", info)
+	if st, _ := a.Status(); st.Model != "qwen3-max" || st.Endpoint.BaseURL != a.fake.BaseURL() {
+		t.Fatalf("Status = model %q, endpoint %+v", st.Model, st.Endpoint)
 	}
 }
 
@@ -490,10 +493,10 @@ func TestViewStateAndTitleOptionsPersist(t *testing.T) {
 
 func TestPreferencesPersistAndTheProxyIsUsed(t *testing.T) {
 	a := newTestApp(t, secrets.NewMemoryKeyring(), nil)
-	if p, _ := a.Preferences(); p != defaultPreferences() {
-		t.Fatalf("defaults = %+v", p)
+	if st, _ := a.Status(); st.Preferences != settings.DefaultPreferences() {
+		t.Fatalf("defaults = %+v", st.Preferences)
 	}
-	for _, bad := range []Preferences{
+	for _, bad := range []settings.Preferences{
 		{Theme: "neon", Language: "system", FontSize: 15, SendKey: "enter", ProxyMode: "system"},
 		{Theme: "dark", Language: "fr", FontSize: 15, SendKey: "enter", ProxyMode: "system"},
 		{Theme: "dark", Language: "zh", FontSize: 40, SendKey: "enter", ProxyMode: "system"},
@@ -511,7 +514,7 @@ func TestPreferencesPersistAndTheProxyIsUsed(t *testing.T) {
 		http.Error(w, "proxy says no", http.StatusBadGateway)
 	}))
 	defer proxy.Close()
-	want := Preferences{Theme: "dark", Language: "zh", FontSize: 17, SendKey: "mod-enter", ProxyMode: "custom", ProxyURL: proxy.URL}
+	want := settings.Preferences{Theme: "dark", Language: "zh", FontSize: 17, SendKey: "mod-enter", ProxyMode: "custom", ProxyURL: proxy.URL}
 	if got, err := a.SetPreferences(want); err != nil || got != want {
 		t.Fatalf("SetPreferences = %+v, %v", got, err)
 	}
@@ -526,7 +529,11 @@ func TestPreferencesPersistAndTheProxyIsUsed(t *testing.T) {
 		t.Fatalf("with no proxy the key test failed: %+v", res)
 	}
 	// A fresh App over the same file reads them back.
-	b := NewApp(AppConfig{Keys: a.keys, Prefs: a.prefs, History: a.history, Desktop: a.desktop, Emitter: a.events,
+	reread, _, err := settings.Open(context.Background(), a.history, a.dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewApp(AppConfig{Keys: a.keys, Settings: reread, History: a.history, Desktop: a.desktop, Emitter: a.events,
 		Logger: a.log, DataDir: a.dataDir})
 	if st, _ := b.Status(); st.Preferences != want {
 		t.Fatalf("after restart: %+v", st.Preferences)
@@ -571,14 +578,14 @@ func TestPromptPresetsStartWithASetAndCanBeEdited(t *testing.T) {
 	if err != nil || len(got) == 0 {
 		t.Fatalf("starter presets = %+v, %v", got, err)
 	}
-	mine := []PromptPreset{{Name: " Pirate ", Prompt: " Talk like a pirate. "}}
+	mine := []settings.PromptPreset{{Name: " Pirate ", Prompt: " Talk like a pirate. "}}
 	if saved, err := a.SetPromptPresets(mine); err != nil || saved[0].Name != "Pirate" || saved[0].Prompt != "Talk like a pirate." {
 		t.Fatalf("SetPromptPresets = %+v, %v", saved, err)
 	}
 	if got, _ := a.PromptPresets(); len(got) != 1 || got[0].Name != "Pirate" {
 		t.Fatalf("after saving: %+v", got)
 	}
-	for _, bad := range [][]PromptPreset{
+	for _, bad := range [][]settings.PromptPreset{
 		{{Name: "", Prompt: "x"}},
 		{{Name: "a", Prompt: ""}},
 		{{Name: "a", Prompt: "x"}, {Name: "a", Prompt: "y"}},

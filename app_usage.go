@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"time"
 
 	"qwendesk/internal/chat"
 	"qwendesk/internal/pricing"
 )
-
-const settingPrices = "prices"
 
 // UsageRow is one model's use on one day, with its estimated cost (nil: no price for it).
 type UsageRow struct {
@@ -44,7 +40,7 @@ func (a *App) Usage(days int) (UsageReport, error) {
 	if err != nil {
 		return UsageReport{}, a.storageError(err)
 	}
-	prices := a.prices()
+	prices := a.settings.Prices()
 	rep := UsageReport{From: start.Format(time.DateOnly), To: end.AddDate(0, 0, -1).Format(time.DateOnly),
 		Currency: pricing.Currency, Rows: make([]UsageRow, 0, len(usage))}
 	for _, u := range usage {
@@ -56,37 +52,4 @@ func (a *App) Usage(days int) (UsageReport, error) {
 		rep.Rows = append(rep.Rows, row)
 	}
 	return rep, nil
-}
-
-// Prices returns the price table used for cost estimates.
-func (a *App) Prices() ([]pricing.Price, error) {
-	return a.prices(), nil
-}
-
-// SetPrices replaces the price table.
-func (a *App) SetPrices(prices []pricing.Price) ([]pricing.Price, error) {
-	if err := pricing.Validate(prices); err != nil {
-		return nil, &chat.UserError{Kind: chat.KindInvalidInput, Message: "Prices: " + err.Error()}
-	}
-	if prices == nil {
-		prices = []pricing.Price{}
-	}
-	data, _ := json.Marshal(prices)
-	if err := a.history.SetSetting(a.root, settingPrices, string(data)); err != nil {
-		return nil, a.storageError(err)
-	}
-	return prices, nil
-}
-
-// prices reads the stored table, or the built-in one until the user saves their own.
-func (a *App) prices() []pricing.Price {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if raw, ok, err := a.history.Setting(ctx, settingPrices); err == nil && ok {
-		var stored []pricing.Price
-		if json.Unmarshal([]byte(raw), &stored) == nil && pricing.Validate(stored) == nil {
-			return stored
-		}
-	}
-	return pricing.Defaults()
 }

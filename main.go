@@ -89,10 +89,16 @@ func run(build buildinfo.Info) error {
 	logger.Info("history opened", "path", report.Path, "from_version", report.FromVersion, "to_version", report.ToVersion,
 		"backup", report.Backup, "moved_aside", report.MovedAside, "interrupted_replies", report.Interrupted)
 
+	prefs, settingsProblems, err := settings.Open(context.Background(), history, dataDir)
+	if err != nil {
+		return fmt.Errorf("move the settings into the history file: %w", err)
+	}
+	problems = append(problems, settingsProblems...)
+
 	emitter := &wailsEmitter{}
 	app := NewApp(AppConfig{
 		Keys:       keys,
-		Prefs:      settings.Open(dataDir),
+		Settings:   prefs,
 		History:    history,
 		Desktop:    wailsDesktop{emitter: emitter},
 		Problems:   problems,

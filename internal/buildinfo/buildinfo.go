@@ -15,13 +15,16 @@ const Product = "QwenDesk"
 // Info is what a user can read in the About dialog and paste into a bug report.
 type Info struct {
 	Product    string `json:"product"`
-	Version    string `json:"version"`    // from the git tag at build time, "dev" otherwise
+	Version    string `json:"version"`    // stamped at build time (scripts/version.sh), "dev" otherwise
 	Commit     string `json:"commit"`     // short revision, "" when the build had no VCS data
 	CommitTime string `json:"commitTime"` // RFC 3339, as Go recorded it
 	Modified   bool   `json:"modified"`   // built from a tree with uncommitted changes
 	GoVersion  string `json:"goVersion"`
 	Wails      string `json:"wails"`
 	Platform   string `json:"platform"` // GOOS/GOARCH
+	// Summary is String(), sent along so the About dialog copies exactly what --version
+	// prints instead of rebuilding it.
+	Summary string `json:"summary"`
 }
 
 // wailsModule is the framework's module path; its version is the one linked in.
@@ -43,6 +46,7 @@ func Read(version, commit string) Info {
 	if c := strings.TrimSpace(commit); c != "" {
 		info.Commit = shortCommit(c)
 	}
+	info.Summary = info.String()
 	return info
 }
 

@@ -393,6 +393,11 @@ func (s *Service) storeError(err error) error {
 		return err
 	}
 	s.log.Error("history store", "error", err.Error())
+	return StorageFailure(err)
+}
+
+// StorageFailure is how every failure of the history file is told to the user.
+func StorageFailure(err error) *UserError {
 	return &UserError{Kind: KindStorage, Message: "The history file could not be read or written: " + err.Error(), Err: err}
 }
 

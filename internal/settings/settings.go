@@ -1,107 +1,484 @@
-// Package settings keeps the user's choices (region, endpoint, model) in a small JSON file in
-// the data folder. It is the only place that reads or writes that file.
+// Package settings owns everything the user sets: the connection (region, endpoint, model),
+// preferences, system-prompt presets, prices, automatic-title options and the view to
+// restore. All of it lives in one storage, the history file's settings table, behind one
+// validation path; a settings.json written by earlier versions is moved in at first start.
+// The API key is never a setting (internal/secrets keeps it).
 package settings
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
+
+	"qwendesk/internal/chat"
+	"qwendesk/internal/pricing"
+	"qwendesk/internal/qwen"
 )
 
-// FileName is the settings file inside the data folder.
-const FileName = "settings.json"
+// KV is the storage: the history file's settings table (*store.Store).
+type KV interface {
+	Setting(ctx context.Context, key string) (string, bool, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
 
-// Settings are the persisted user choices. The API key is never one of them.
-type Settings struct {
+// Keys in the settings table. The ones below "connection" predate this package and keep their
+// names, so an existing history file is read as it is.
+const (
+	keyConnection    = "connection"
+	keyPreferences   = "preferences"
+	keyPresets       = "prompt_presets"
+	keyPrices        = "prices"
+	keyTitlesEnabled = "titles.enabled"
+	keyTitlesModel   = "titles.model"
+	keyViewConv      = "view.conversation"
+	keyViewScroll    = "view.scrollTop"
+)
+
+// Connection says where requests go and with which model.
+type Connection struct {
 	Region        string `json:"region"`        // a qwen region id, or "custom"
 	CustomBaseURL string `json:"customBaseURL"` // used when Region is "custom"
 	Model         string `json:"model"`
 }
 
-// Defaults are what a first launch starts with.
-func Defaults() Settings {
-	return Settings{Region: "beijing", Model: "qwen-plus"}
+// Theme is the colour scheme; ThemeSystem follows the OS.
+type Theme string
+
+// Themes.
+const (
+	ThemeSystem Theme = "system"
+	ThemeLight  Theme = "light"
+	ThemeDark   Theme = "dark"
+)
+
+// Language is the UI language; LanguageSystem follows the OS.
+type Language string
+
+// Languages.
+const (
+	LanguageSystem  Language = "system"
+	LanguageEnglish Language = "en"
+	LanguageChinese Language = "zh"
+)
+
+// SendKey is the key that sends a message.
+type SendKey string
+
+// Send keys: Enter (Shift+Enter for a new line) or Ctrl/Cmd+Enter.
+const (
+	SendEnter    SendKey = "enter"
+	SendModEnter SendKey = "mod-enter"
+)
+
+// ProxyMode says how requests to DashScope reach the network.
+type ProxyMode string
+
+// Proxy modes (the values qwen.ProxyFunc takes).
+const (
+	ProxySystem ProxyMode = qwen.ProxySystem
+	ProxyNone   ProxyMode = qwen.ProxyNone
+	ProxyCustom ProxyMode = qwen.ProxyCustom
+)
+
+// Preferences are how the app looks and behaves.
+type Preferences struct {
+	Theme     Theme     `json:"theme"`
+	Language  Language  `json:"language"`
+	FontSize  int       `json:"fontSize"` // px of message text
+	SendKey   SendKey   `json:"sendKey"`
+	ProxyMode ProxyMode `json:"proxyMode"`
+	ProxyURL  string    `json:"proxyURL"` // with ProxyCustom
 }
 
-// File reads and writes Settings at one path. Safe for concurrent use.
-type File struct {
-	path string
-	mu   sync.Mutex
+// PromptPreset is a named system prompt the user can apply to a conversation.
+type PromptPreset struct {
+	Name   string `json:"name"`
+	Prompt string `json:"prompt"`
 }
 
-// Open returns the settings file in dir (the data folder).
-func Open(dir string) *File {
-	return &File{path: filepath.Join(dir, FileName)}
+// View is what was open when the app last ran.
+type View struct {
+	ConversationID string  `json:"conversationId"`
+	ScrollTop      float64 `json:"scrollTop"`
 }
 
-// Path is where the file lives.
-func (f *File) Path() string { return f.path }
+// Limits.
+const (
+	MaxPresets    = 100
+	MaxPresetName = 60
+	MaxModelID    = 128
+)
 
-// Load returns the stored settings, filling gaps with Defaults. A missing file is not an
-// error. An unreadable one is moved aside (never deleted) so the app keeps working, and the
-// returned error says where it went.
-func (f *File) Load() (Settings, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s := Defaults()
-	data, err := os.ReadFile(f.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
+// DefaultTitleModel names conversations unless the user picks another model.
+const DefaultTitleModel = "qwen-flash"
+
+// InvalidError says why a value was refused, in a sentence for the user.
+type InvalidError struct{ Message string }
+
+func (e *InvalidError) Error() string { return e.Message }
+
+func invalid(format string, args ...any) error {
+	return &InvalidError{Message: fmt.Sprintf(format, args...)}
+}
+
+// StorageError means the history file could not be read or written.
+type StorageError struct{ Err error }
+
+func (e *StorageError) Error() string { return "settings: " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *StorageError) Unwrap() error { return e.Err }
+
+// Store serves the settings from memory and writes every change through to the KV. Reads
+// never touch the file, so no caller waits on SQLite to learn the theme. Safe for concurrent
+// use; mu also serialises each read-modify-write.
+type Store struct {
+	kv KV
+
+	mu          sync.Mutex
+	connection  Connection
+	preferences Preferences
+	presets     []PromptPreset
+	prices      []pricing.Price
+	titles      chat.TitleOptions
+	view        View
+}
+
+// DefaultConnection is where a first start sends requests, and with which model.
+func DefaultConnection() Connection {
+	return Connection{Region: qwen.DefaultRegion, Model: "qwen-plus"}
+}
+
+// DefaultPreferences are a first start's preferences.
+func DefaultPreferences() Preferences {
+	return Preferences{Theme: ThemeSystem, Language: LanguageSystem, FontSize: 15, SendKey: SendEnter, ProxyMode: ProxySystem}
+}
+
+// DefaultPresets is the starter set of system prompts.
+func DefaultPresets() []PromptPreset {
+	return []PromptPreset{
+		{Name: "Concise assistant · 简洁助手", Prompt: "Answer briefly and directly. Use lists only when they help. Reply in the language of the question."},
+		{Name: "Translator · 翻译", Prompt: "Translate the user's text between Chinese and English (into the other language). Keep meaning, tone and formatting; output only the translation."},
+		{Name: "Code reviewer · 代码审查", Prompt: "You are a senior engineer reviewing code. Point out bugs, risks and unclear parts first, then suggest concrete improvements with short code examples."},
+		{Name: "Writing editor · 润色", Prompt: "Improve the clarity, grammar and flow of the user's text without changing its meaning. Show the edited text, then a short list of the main changes."},
 	}
-	if err != nil {
-		return s, fmt.Errorf("read settings: %w", err)
+}
+
+// Open reads every setting once. A stored value that no longer validates falls back to its
+// default, as does one that cannot be read. Problems the user should hear about (a damaged
+// legacy file) are returned as sentences; err is only for a KV that cannot be written while
+// moving legacy settings in.
+func Open(ctx context.Context, kv KV, dataDir string) (*Store, []string, error) {
+	s := &Store{
+		kv:          kv,
+		connection:  DefaultConnection(),
+		preferences: DefaultPreferences(),
+		presets:     DefaultPresets(),
+		prices:      pricing.Defaults(),
+		titles:      chat.TitleOptions{Enabled: true, Model: DefaultTitleModel},
 	}
-	var stored Settings
-	if err := json.Unmarshal(data, &stored); err != nil {
-		aside := f.path + ".corrupt"
-		if rerr := os.Rename(f.path, aside); rerr != nil {
-			return s, fmt.Errorf("settings file %s is damaged and could not be moved aside: %w", f.path, rerr)
+	read := func(key string) (string, bool) {
+		v, ok, err := kv.Setting(ctx, key)
+		return v, ok && err == nil
+	}
+	var problems []string
+	if raw, ok := read(keyConnection); ok {
+		var c Connection
+		if json.Unmarshal([]byte(raw), &c) == nil && checkConnection(c) == nil {
+			s.connection = c
 		}
-		return s, fmt.Errorf("settings file was damaged; defaults restored, the old file was kept at %s", aside)
+	} else {
+		c, problem, err := moveLegacyFile(ctx, kv, dataDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		if problem != "" {
+			problems = append(problems, problem)
+		}
+		s.connection = c
 	}
-	if stored.Region != "" {
-		s.Region = stored.Region
+	if raw, ok := read(keyPreferences); ok {
+		var p Preferences
+		if json.Unmarshal([]byte(raw), &p) == nil && checkPreferences(p) == nil {
+			s.preferences = p
+		}
 	}
-	s.CustomBaseURL = stored.CustomBaseURL
-	if stored.Model != "" {
-		s.Model = stored.Model
+	if raw, ok := read(keyPresets); ok {
+		var p []PromptPreset
+		if json.Unmarshal([]byte(raw), &p) == nil && p != nil && checkPresets(p) == nil {
+			s.presets = p
+		}
 	}
-	return s, nil
+	if raw, ok := read(keyPrices); ok {
+		var p []pricing.Price
+		if json.Unmarshal([]byte(raw), &p) == nil && p != nil && pricing.Validate(p) == nil {
+			s.prices = p
+		}
+	}
+	if v, ok := read(keyTitlesEnabled); ok {
+		s.titles.Enabled = v == "true"
+	}
+	if v, ok := read(keyTitlesModel); ok && checkModelID(v) == nil {
+		s.titles.Model = v
+	}
+	if v, ok := read(keyViewConv); ok {
+		s.view.ConversationID = v
+	}
+	if v, ok := read(keyViewScroll); ok {
+		s.view.ScrollTop, _ = strconv.ParseFloat(v, 64)
+	}
+	return s, problems, nil
 }
 
-// Save writes s atomically (temp file + rename) so a crash never leaves half a file.
-func (f *File) Save(s Settings) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	data, err := json.MarshalIndent(s, "", "  ")
+// Connection returns the region, endpoint and model.
+func (s *Store) Connection() Connection {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connection
+}
+
+// Preferences returns the preferences.
+func (s *Store) Preferences() Preferences {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.preferences
+}
+
+// Presets returns a copy of the system-prompt presets.
+func (s *Store) Presets() []PromptPreset {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]PromptPreset{}, s.presets...)
+}
+
+// Prices returns a copy of the price table.
+func (s *Store) Prices() []pricing.Price {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]pricing.Price{}, s.prices...)
+}
+
+// Titles returns the automatic-title options.
+func (s *Store) Titles() chat.TitleOptions {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.titles
+}
+
+// View returns the conversation and scroll position to restore.
+func (s *Store) View() View {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.view
+}
+
+// SetEndpoint chooses a region preset, or "custom" with customURL.
+func (s *Store) SetEndpoint(ctx context.Context, region, customURL string) (Connection, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.connection
+	if region == "custom" {
+		u, err := qwen.ValidateBaseURL(customURL)
+		if err != nil {
+			return c, &InvalidError{Message: err.Error()}
+		}
+		c.Region, c.CustomBaseURL = "custom", u
+	} else {
+		if _, ok := qwen.RegionBaseURL(region); !ok {
+			return c, invalid("Unknown region.")
+		}
+		c.Region = region
+	}
+	return c, s.writeConnection(ctx, c)
+}
+
+// SetModel chooses the model for new turns. Any id is accepted (models change too often for
+// a list); it must look like one.
+func (s *Store) SetModel(ctx context.Context, model string) (Connection, error) {
+	model = strings.TrimSpace(model)
+	if err := checkModelID(model); err != nil {
+		return Connection{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.connection
+	c.Model = model
+	return c, s.writeConnection(ctx, c)
+}
+
+// writeConnection stores c and, once stored, serves it. s.mu held.
+func (s *Store) writeConnection(ctx context.Context, c Connection) error {
+	if err := s.put(ctx, keyConnection, c); err != nil {
+		return err
+	}
+	s.connection = c
+	return nil
+}
+
+// SetPreferences validates and stores p.
+func (s *Store) SetPreferences(ctx context.Context, p Preferences) (Preferences, error) {
+	if err := checkPreferences(p); err != nil {
+		return Preferences{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.put(ctx, keyPreferences, p); err != nil {
+		return Preferences{}, err
+	}
+	s.preferences = p
+	return p, nil
+}
+
+// SetPresets replaces the presets; names and prompts are trimmed.
+func (s *Store) SetPresets(ctx context.Context, presets []PromptPreset) ([]PromptPreset, error) {
+	clean := make([]PromptPreset, len(presets))
+	for i, p := range presets {
+		clean[i] = PromptPreset{Name: strings.TrimSpace(p.Name), Prompt: strings.TrimSpace(p.Prompt)}
+	}
+	if err := checkPresets(clean); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.put(ctx, keyPresets, clean); err != nil {
+		return nil, err
+	}
+	s.presets = clean
+	return append([]PromptPreset{}, clean...), nil
+}
+
+// SetPrices replaces the price table.
+func (s *Store) SetPrices(ctx context.Context, prices []pricing.Price) ([]pricing.Price, error) {
+	if err := pricing.Validate(prices); err != nil {
+		return nil, invalid("Prices: %v", err)
+	}
+	if prices == nil {
+		prices = []pricing.Price{}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.put(ctx, keyPrices, prices); err != nil {
+		return nil, err
+	}
+	s.prices = append([]pricing.Price{}, prices...)
+	return prices, nil
+}
+
+// SetTitles turns automatic titles on or off and picks their model ("" for the default).
+func (s *Store) SetTitles(ctx context.Context, enabled bool, model string) (chat.TitleOptions, error) {
+	model = strings.TrimSpace(model)
+	if model == "" {
+		model = DefaultTitleModel
+	}
+	if err := checkModelID(model); err != nil {
+		return chat.TitleOptions{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.putRaw(ctx, keyTitlesEnabled, strconv.FormatBool(enabled)); err != nil {
+		return chat.TitleOptions{}, err
+	}
+	if err := s.putRaw(ctx, keyTitlesModel, model); err != nil {
+		return chat.TitleOptions{}, err
+	}
+	s.titles = chat.TitleOptions{Enabled: enabled, Model: model}
+	return s.titles, nil
+}
+
+// SetView remembers the open conversation and its scroll position. The caller checks the id.
+func (s *Store) SetView(ctx context.Context, v View) error {
+	if v.ScrollTop < 0 || v.ScrollTop > 1e9 || v.ScrollTop != v.ScrollTop {
+		v.ScrollTop = 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.putRaw(ctx, keyViewConv, v.ConversationID); err != nil {
+		return err
+	}
+	if err := s.putRaw(ctx, keyViewScroll, strconv.FormatFloat(v.ScrollTop, 'f', 0, 64)); err != nil {
+		return err
+	}
+	s.view = v
+	return nil
+}
+
+func (s *Store) put(ctx context.Context, key string, v any) error {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(f.path), 0o700); err != nil {
-		return fmt.Errorf("create data folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.path), FileName+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("save settings: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save settings: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save settings: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save settings: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
-		return fmt.Errorf("save settings: %w", err)
+	return s.putRaw(ctx, key, string(data))
+}
+
+func (s *Store) putRaw(ctx context.Context, key, value string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.kv.SetSetting(ctx, key, value); err != nil {
+		return &StorageError{Err: err}
 	}
 	return nil
 }
+
+func checkConnection(c Connection) error {
+	if c.Region == "custom" {
+		if _, err := qwen.ValidateBaseURL(c.CustomBaseURL); err != nil {
+			return err
+		}
+	} else if _, ok := qwen.RegionBaseURL(c.Region); !ok {
+		return errors.New("unknown region")
+	}
+	return checkModelID(c.Model)
+}
+
+func checkPreferences(p Preferences) error {
+	switch {
+	case p.Theme != ThemeSystem && p.Theme != ThemeLight && p.Theme != ThemeDark:
+		return invalid("Theme must be system, light or dark.")
+	case p.Language != LanguageSystem && p.Language != LanguageEnglish && p.Language != LanguageChinese:
+		return invalid("Language must be system, en or zh.")
+	case p.FontSize < 12 || p.FontSize > 22:
+		return invalid("Font size must be between 12 and 22.")
+	case p.SendKey != SendEnter && p.SendKey != SendModEnter:
+		return invalid("Send with Enter or with Ctrl/Cmd+Enter.")
+	}
+	if _, err := qwen.ProxyFunc(string(p.ProxyMode), p.ProxyURL); err != nil {
+		return invalid("Proxy: %v", err)
+	}
+	return nil
+}
+
+func checkPresets(presets []PromptPreset) error {
+	if len(presets) > MaxPresets {
+		return invalid("Keep at most %d presets.", MaxPresets)
+	}
+	names := map[string]bool{}
+	for i, p := range presets {
+		switch {
+		case p.Name == "" || utf8.RuneCountInString(p.Name) > MaxPresetName:
+			return invalid("Preset %d needs a name of 1 to %d characters.", i+1, MaxPresetName)
+		case names[p.Name]:
+			return invalid("Two presets are called %q.", p.Name)
+		case p.Prompt == "" || utf8.RuneCountInString(p.Prompt) > chat.MaxSystemPromptRunes:
+			return invalid("Preset %q needs a prompt of 1 to %d characters.", p.Name, chat.MaxSystemPromptRunes)
+		}
+		names[p.Name] = true
+	}
+	return nil
+}
+
+// checkModelID accepts any id that looks like one: a short word of printable ASCII.
+func checkModelID(model string) error {
+	if model == "" || len(model) > MaxModelID || strings.ContainsFunc(model, func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return invalid("A model id is one word, like qwen-plus.")
+	}
+	return nil
+}
+
+// CheckModelID is the rule for a model id wherever one is typed.
+func CheckModelID(model string) error { return checkModelID(model) }
