@@ -68,8 +68,11 @@ check-bindings:
 		git -c core.fileMode=false status --porcelain -- frontend/wailsjs; git -c core.fileMode=false diff --stat -- frontend/wailsjs; \
 		echo "frontend/wailsjs is out of date: run 'make bindings' and commit the result" >&2; exit 1; fi
 
+## bindings: the Wails bindings and frontend/src/lib/contract.gen.ts (types, bound methods,
+## events and error kinds written from Go; TestContractIsCurrent fails when it is stale)
 bindings: setup
 	$(WAILS) generate module -tags $(TAGS)
+	UPDATE_CONTRACT=1 go test -tags $(TAGS) -count=1 -run '^TestContractIsCurrent$$' .
 
 ## test-e2e: the built binary under Xvfb against the local fake DashScope server
 test-e2e:

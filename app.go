@@ -119,7 +119,7 @@ func (a *App) ready() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !a.started {
-		return &chat.UserError{Kind: "starting", Message: "QwenDesk is still starting. Try again in a moment."}
+		return &chat.UserError{Kind: chat.KindStarting, Message: "QwenDesk is still starting. Try again in a moment."}
 	}
 	return nil
 }
@@ -433,7 +433,7 @@ func (a *App) key(ctx context.Context) (string, error) {
 		}
 		return "", &chat.UserError{Kind: chat.KindNoKey, Message: msg, Err: err}
 	case err != nil:
-		return "", &chat.UserError{Kind: "keychain", Message: err.Error(), Err: err}
+		return "", &chat.UserError{Kind: chat.KindKeychain, Message: err.Error(), Err: err}
 	}
 	return key, nil
 }
@@ -506,9 +506,9 @@ func errorKind(err error) string {
 	case errors.Is(err, secrets.ErrNoKey):
 		return chat.KindNoKey
 	case errors.Is(err, secrets.ErrKeychainUnavailable), errors.Is(err, secrets.ErrKeychainTimeout):
-		return "keychain"
+		return chat.KindKeychain
 	case errors.Is(err, os.ErrPermission):
-		return "permission"
+		return chat.KindPermission
 	}
 	return chat.KindInternal
 }

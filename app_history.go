@@ -128,7 +128,7 @@ func (a *App) ExportConversations(ids []string, format string) (string, error) {
 		return "", a.storageError(err)
 	}
 	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
-		return "", &chat.UserError{Kind: "export", Message: "The export could not be written: " + err.Error(), Err: err}
+		return "", &chat.UserError{Kind: chat.KindExport, Message: "The export could not be written: " + err.Error(), Err: err}
 	}
 	a.log.Info("exported", "format", format, "conversations", len(ids), "bytes", buf.Len())
 	return path, nil
@@ -154,21 +154,21 @@ func (a *App) ImportConversations() (ImportResult, error) {
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return ImportResult{}, &chat.UserError{Kind: "import", Message: "The file cannot be read: " + err.Error(), Err: err}
+		return ImportResult{}, &chat.UserError{Kind: chat.KindImport, Message: "The file cannot be read: " + err.Error(), Err: err}
 	}
 	if info.Size() > maxImportBytes {
-		return ImportResult{}, &chat.UserError{Kind: "import", Message: fmt.Sprintf("The file is %d MiB; imports are limited to %d MiB.", info.Size()>>20, maxImportBytes>>20)}
+		return ImportResult{}, &chat.UserError{Kind: chat.KindImport, Message: fmt.Sprintf("The file is %d MiB; imports are limited to %d MiB.", info.Size()>>20, maxImportBytes>>20)}
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return ImportResult{}, &chat.UserError{Kind: "import", Message: "The file cannot be read: " + err.Error(), Err: err}
+		return ImportResult{}, &chat.UserError{Kind: chat.KindImport, Message: "The file cannot be read: " + err.Error(), Err: err}
 	}
 	defer f.Close()
 	rep, err := a.history.ImportJSON(a.root, f)
 	if err != nil {
 		var ie *store.ImportError
 		if errors.As(err, &ie) {
-			return ImportResult{}, &chat.UserError{Kind: "import", Message: "This file cannot be imported: " + ie.Reason, Err: err}
+			return ImportResult{}, &chat.UserError{Kind: chat.KindImport, Message: "This file cannot be imported: " + ie.Reason, Err: err}
 		}
 		return ImportResult{}, a.storageError(err)
 	}

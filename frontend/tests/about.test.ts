@@ -1,6 +1,5 @@
 import { cleanup, fireEvent, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildSummary } from '../src/lib/about';
 import type { BuildInfo } from '../src/lib/types';
 import { renderWorkspace as workspace, tick } from './workspace';
 
@@ -30,27 +29,5 @@ describe('About dialog', () => {
     await tick();
     expect(writeText).toHaveBeenCalledWith('QwenDesk 1.2.3 (commit abcdef123456, go1.26.0, Wails v2.16.0, linux/amd64)');
     expect(screen.getByTestId('about-copy').textContent).toContain('Copied');
-  });
-});
-
-describe('buildSummary', () => {
-  // The Go side (internal/buildinfo) formats the same cases the same way.
-  const base: BuildInfo = {
-    product: 'QwenDesk',
-    version: '0.2.0',
-    commit: 'abc123def456',
-    commitTime: '',
-    modified: true,
-    goVersion: 'go1.26.0',
-    wails: 'v2.16.0',
-    platform: 'linux/amd64',
-  };
-  it('names a modified tree', () => {
-    expect(buildSummary(base)).toBe('QwenDesk 0.2.0 (commit abc123def456 (modified), go1.26.0, Wails v2.16.0, linux/amd64)');
-  });
-  it('leaves out what the build did not record', () => {
-    expect(buildSummary({ ...base, version: 'dev', commit: '', modified: false, wails: '', platform: 'windows/amd64' })).toBe(
-      'QwenDesk dev (go1.26.0, windows/amd64)',
-    );
   });
 });

@@ -6,45 +6,32 @@ vi.mock('../wailsjs/runtime/runtime', () => ({
   EventsOff: vi.fn(),
   BrowserOpenURL: vi.fn(),
 }));
-vi.mock('../wailsjs/go/main/App', () => ({
-  Status: vi.fn(async () => ({ model: 'qwen-plus' })),
-  SaveKey: vi.fn(async () => ({ hasKey: true })),
-  TestKey: vi.fn(async () => ({ ok: true })),
-  DeleteKey: vi.fn(async () => ({ hasKey: false })),
-  SetEndpoint: vi.fn(async () => ({ region: 'custom' })),
-  Models: vi.fn(async () => ({ models: [] })),
-  SetModel: vi.fn(async (m: string) => m),
-  ModelInfo: vi.fn(async () => ({})),
-  NewConversation: vi.fn(async () => ({ id: 'c1' })),
-  Conversation: vi.fn(async (id: string) => ({ id })),
-  Send: vi.fn(async () => ({ requestId: 'r1' })),
-  Stop: vi.fn(async () => {}),
-  ListConversations: vi.fn(async () => [{ id: 'c1' }]),
-  RenameConversation: vi.fn(async () => {}),
-  PinConversation: vi.fn(async () => {}),
-  DeleteConversation: vi.fn(async () => {}),
-  RestoreConversation: vi.fn(async () => {}),
-  Search: vi.fn(async () => [{ conversationId: 'c1', hits: [] }]),
-  ExportConversations: vi.fn(async () => '/tmp/x.md'),
-  ImportConversations: vi.fn(async () => ({ conversations: 1, messages: 2, renamed: 0, cancelled: false })),
-  RevealDataFolder: vi.fn(async () => {}),
-  ViewState: vi.fn(async () => ({ conversationId: 'c1', scrollTop: 5 })),
-  SaveViewState: vi.fn(async () => {}),
-  SetTitleOptions: vi.fn(async (enabled: boolean, model: string) => ({ enabled, model })),
-}));
 
-import * as App from '../wailsjs/go/main/App';
 import * as runtime from '../wailsjs/runtime/runtime';
-import * as bridge from '../src/lib/bridge';
+import { backend } from '../src/lib/bridge';
+import type { BoundApp } from '../src/lib/contract.gen';
+
+// window.go.main.App as Wails installs it: every bound method answers with its own name and
+// arguments, so a wrapper that calls the wrong method or drops an argument is seen.
+const calls: { method: string; args: unknown[] }[] = [];
+const fakeApp = new Proxy({} as BoundApp, {
+  get: (_t, method: string) =>
+    async (...args: unknown[]) => {
+      calls.push({ method, args });
+      return { answeredBy: method };
+    },
+});
 
 describe('bridge', () => {
   beforeEach(() => {
     vi.clearAllMocks();
+    calls.length = 0;
+    (window as unknown as { go: unknown }).go = { main: { App: fakeApp } };
   });
 
   it('onEvent subscribes with EventsOn and returns a working unsubscribe', () => {
     const handler = vi.fn();
-    const off = bridge.onEvent('chat:delta', handler);
+    const off = backend.onEvent('chat:delta', handler);
     expect(runtime.EventsOn).toHaveBeenCalledWith('chat:delta', expect.any(Function));
 
     const cb = vi.mocked(runtime.EventsOn).mock.calls[0][1];
@@ -59,43 +46,53 @@ describe('bridge', () => {
   });
 
   it.each([
-    ['send', () => bridge.send('c1', '你好'), App.Send, ['c1', '你好']],
-    ['stop', () => bridge.stop('r9'), App.Stop, ['r9']],
-    ['saveKey', () => bridge.saveKey('sk-1'), App.SaveKey, ['sk-1']],
-    ['testKey', () => bridge.testKey(''), App.TestKey, ['']],
-    ['setEndpoint', () => bridge.setEndpoint('custom', 'https://x/v1'), App.SetEndpoint, ['custom', 'https://x/v1']],
-    ['setModel', () => bridge.setModel('qwen-max'), App.SetModel, ['qwen-max']],
-    ['conversation', () => bridge.conversation('c7'), App.Conversation, ['c7']],
-    ['status', () => bridge.status(), App.Status, []],
-    ['deleteKey', () => bridge.deleteKey(), App.DeleteKey, []],
-    ['models', () => bridge.models(), App.Models, []],
-    ['modelInfo', () => bridge.modelInfo(), App.ModelInfo, []],
-    ['newConversation', () => bridge.newConversation(), App.NewConversation, []],
-    ['listConversations', () => bridge.listConversations(), App.ListConversations, []],
-    ['renameConversation', () => bridge.renameConversation('c1', '周报'), App.RenameConversation, ['c1', '周报']],
-    ['pinConversation', () => bridge.pinConversation('c1', true), App.PinConversation, ['c1', true]],
-    ['deleteConversation', () => bridge.deleteConversation('c1'), App.DeleteConversation, ['c1']],
-    ['restoreConversation', () => bridge.restoreConversation('c1'), App.RestoreConversation, ['c1']],
-    ['search', () => bridge.search('协程'), App.Search, ['协程']],
-    ['exportConversations', () => bridge.exportConversations([], 'json'), App.ExportConversations, [[], 'json']],
-    ['importConversations', () => bridge.importConversations(), App.ImportConversations, []],
-    ['revealDataFolder', () => bridge.revealDataFolder(), App.RevealDataFolder, []],
-    ['viewState', () => bridge.viewState(), App.ViewState, []],
-    ['saveViewState', () => bridge.saveViewState('c1', 120), App.SaveViewState, ['c1', 120]],
-    ['setTitleOptions', () => bridge.setTitleOptions(false, 'qwen-turbo'), App.SetTitleOptions, [false, 'qwen-turbo']],
-  ] as const)('%s passes its arguments through and returns the result', async (_name, call, fn, args) => {
+    ['send', () => backend.send('c1', '你好'), 'Send', ['c1', '你好']],
+    ['sendWithImages', () => backend.sendWithImages('c1', '', ['data:image/png;base64,AA']), 'SendWithImages', ['c1', '', ['data:image/png;base64,AA']]],
+    ['stop', () => backend.stop('r9'), 'Stop', ['r9']],
+    ['saveKey', () => backend.saveKey('sk-1'), 'SaveKey', ['sk-1']],
+    ['testKey', () => backend.testKey(''), 'TestKey', ['']],
+    ['setEndpoint', () => backend.setEndpoint('custom', 'https://x/v1'), 'SetEndpoint', ['custom', 'https://x/v1']],
+    ['setModel', () => backend.setModel('qwen-max'), 'SetModel', ['qwen-max']],
+    ['conversation', () => backend.conversation('c7'), 'Conversation', ['c7']],
+    ['status', () => backend.status(), 'Status', []],
+    ['deleteKey', () => backend.deleteKey(), 'DeleteKey', []],
+    ['models', () => backend.models(), 'Models', []],
+    ['newConversation', () => backend.newConversation(), 'NewConversation', []],
+    ['regenerate', () => backend.regenerate('c1', 'a1'), 'Regenerate', ['c1', 'a1']],
+    ['continueReply', () => backend.continueReply('c1', 'a1'), 'ContinueReply', ['c1', 'a1']],
+    ['editMessage', () => backend.editMessage('c1', 'u1', 'new'), 'EditMessage', ['c1', 'u1', 'new']],
+    ['selectVersion', () => backend.selectVersion('c1', 'a2'), 'SelectVersion', ['c1', 'a2']],
+    ['deleteMessage', () => backend.deleteMessage('c1', 'u1'), 'DeleteMessage', ['c1', 'u1']],
+    ['listConversations', () => backend.listConversations(), 'ListConversations', []],
+    ['renameConversation', () => backend.renameConversation('c1', '周报'), 'RenameConversation', ['c1', '周报']],
+    ['pinConversation', () => backend.pinConversation('c1', true), 'PinConversation', ['c1', true]],
+    ['deleteConversation', () => backend.deleteConversation('c1'), 'DeleteConversation', ['c1']],
+    ['restoreConversation', () => backend.restoreConversation('c1'), 'RestoreConversation', ['c1']],
+    ['search', () => backend.search('协程'), 'Search', ['协程']],
+    ['exportConversations', () => backend.exportConversations([], 'json'), 'ExportConversations', [[], 'json']],
+    ['importConversations', () => backend.importConversations(), 'ImportConversations', []],
+    ['revealDataFolder', () => backend.revealDataFolder(), 'RevealDataFolder', []],
+    ['viewState', () => backend.viewState(), 'ViewState', []],
+    ['saveViewState', () => backend.saveViewState('c1', 120), 'SaveViewState', ['c1', 120]],
+    ['setTitleOptions', () => backend.setTitleOptions(false, 'qwen-turbo'), 'SetTitleOptions', [false, 'qwen-turbo']],
+    ['usage', () => backend.usage(7), 'Usage', [7]],
+    ['prices', () => backend.prices(), 'Prices', []],
+    ['promptPresets', () => backend.promptPresets(), 'PromptPresets', []],
+  ] as const)('%s calls the bound method with its arguments and returns its result', async (_name, call, method, args) => {
     const result = await call();
-    expect(fn).toHaveBeenCalledWith(...args);
-    expect(result).toEqual(await vi.mocked(fn).mock.results[0].value);
+    expect(calls).toEqual([{ method, args }]);
+    expect(result).toEqual({ answeredBy: method });
   });
 
   it('passes a rejection through untouched', async () => {
-    vi.mocked(App.Send).mockRejectedValueOnce('auth: invalid api key');
-    await expect(bridge.send('c1', 'hi')).rejects.toBe('auth: invalid api key');
+    (window as unknown as { go: unknown }).go = {
+      main: { App: { Send: () => Promise.reject({ kind: 'auth', message: 'invalid api key' }) } },
+    };
+    await expect(backend.send('c1', 'hi')).rejects.toEqual({ kind: 'auth', message: 'invalid api key' });
   });
 
   it('openExternal opens the system browser', () => {
-    bridge.openExternal('https://bailian.console.aliyun.com/');
+    backend.openExternal('https://bailian.console.aliyun.com/');
     expect(runtime.BrowserOpenURL).toHaveBeenCalledWith('https://bailian.console.aliyun.com/');
   });
 });

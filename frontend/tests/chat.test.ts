@@ -244,6 +244,7 @@ describe('chat store', () => {
     api.conversation.mockResolvedValueOnce({
       id: 'c1',
       title: '',
+      settings: { model: 'qwen-plus', systemPrompt: '' },
       model: 'qwen-plus',
       pinned: false,
       messages: [
@@ -284,7 +285,7 @@ describe('chat store', () => {
     const { chat, emit, api } = setup();
     await sendHello(chat);
     emit(EV_DELTA, delta(1, 'Hel'));
-    api.conversation.mockResolvedValueOnce({ id: 'c2', title: 'Other', model: 'qwen-plus', pinned: false, messages: [] });
+    api.conversation.mockResolvedValueOnce({ id: 'c2', title: 'Other', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, messages: [] });
     expect(await chat.open('c2')).toBe(true);
     emit(EV_DELTA, delta(2, 'lo'));
     expect(chat.conversation?.id).toBe('c2');
@@ -299,12 +300,13 @@ describe('chat store', () => {
     const { chat, emit, api } = setup();
     await sendHello(chat);
     emit(EV_DELTA, delta(1, 'Hel'));
-    api.conversation.mockResolvedValueOnce({ id: 'c2', title: '', model: 'qwen-plus', pinned: false, messages: [] });
+    api.conversation.mockResolvedValueOnce({ id: 'c2', title: '', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, messages: [] });
     await chat.open('c2');
     const stored = {
       id: 'c1',
       title: '',
       model: 'qwen-plus',
+      settings: { model: 'qwen-plus', systemPrompt: '' },
       pinned: false,
       messages: [
         { id: 'u1', role: 'user' as const, content: 'Hello', reasoning: '', status: 'complete' as const, finishReason: '', model: '', createdAt: '' },

@@ -36,6 +36,7 @@ export function appStatus(over: Partial<AppStatus> = {}): AppStatus {
       goVersion: 'go1.26.0',
       wails: 'v2.16.0',
       platform: 'linux/amd64',
+      summary: 'QwenDesk 1.2.3 (commit abcdef123456, go1.26.0, Wails v2.16.0, linux/amd64)',
     },
     problems: [],
     titles: { enabled: true, model: 'qwen-flash' },
@@ -49,7 +50,7 @@ export function preferences(over: Partial<Preferences> = {}): Preferences {
   return { theme: 'system', language: 'system', fontSize: 15, sendKey: 'enter', proxyMode: 'system', proxyURL: '', ...over };
 }
 
-export const conv: Conversation = { id: 'c1', title: '', model: 'qwen-plus', pinned: false, messages: [] };
+export const conv: Conversation = { id: 'c1', title: '', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, messages: [] };
 
 export function summary(id: string, over: Partial<ConversationSummary> = {}): ConversationSummary {
   return {

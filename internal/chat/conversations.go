@@ -190,12 +190,12 @@ func (s *Service) Restore(ctx context.Context, id string) error {
 type ConversationSettings struct {
 	Model          string   `json:"model"`
 	SystemPrompt   string   `json:"systemPrompt"`
-	Temperature    *float64 `json:"temperature"`
-	TopP           *float64 `json:"topP"`
-	MaxTokens      *int     `json:"maxTokens"`
-	EnableThinking *bool    `json:"enableThinking"`
-	ThinkingBudget *int     `json:"thinkingBudget"`
-	EnableSearch   *bool    `json:"enableSearch"`
+	Temperature    *float64 `json:"temperature,omitempty"`
+	TopP           *float64 `json:"topP,omitempty"`
+	MaxTokens      *int     `json:"maxTokens,omitempty"`
+	EnableThinking *bool    `json:"enableThinking,omitempty"`
+	ThinkingBudget *int     `json:"thinkingBudget,omitempty"`
+	EnableSearch   *bool    `json:"enableSearch,omitempty"`
 }
 
 // Limits on conversation settings, from DashScope's documented ranges and generous bounds.

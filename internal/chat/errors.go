@@ -42,3 +42,13 @@ func KindOf(err error) string {
 	}
 	return KindInternal
 }
+
+// Kinds the app layer reports.
+const (
+	KindStarting   = "starting"   // a call came before the window was ready
+	KindKeychain   = "keychain"   // the OS keychain is missing, locked or timed out
+	KindPermission = "permission" // the OS refused access to a file
+	KindExport     = "export"     // an export could not be written
+	KindImport     = "import"     // an import file cannot be used
+	KindStartup    = "startup"    // a problem found at start (shown once, the app runs on)
+)

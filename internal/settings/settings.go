@@ -79,11 +79,11 @@ const (
 // ProxyMode says how requests to DashScope reach the network.
 type ProxyMode string
 
-// Proxy modes (the values qwen.ProxyFunc takes).
+// Proxy modes: the values qwen.ProxyFunc takes (its tests and checkPreferences hold them to it).
 const (
-	ProxySystem ProxyMode = qwen.ProxySystem
-	ProxyNone   ProxyMode = qwen.ProxyNone
-	ProxyCustom ProxyMode = qwen.ProxyCustom
+	ProxySystem ProxyMode = "system"
+	ProxyNone   ProxyMode = "none"
+	ProxyCustom ProxyMode = "custom"
 )
 
 // Preferences are how the app looks and behaves.

@@ -42,14 +42,14 @@ function sampleConversations(): Stored[] {
     msg(`g${i}a`, 'assistant', `Answer ${i + 1}. A goroutine is a lightweight thread managed by the Go runtime. Channels let goroutines pass values safely.\n\nThis paragraph makes the message long enough to scroll.`),
   ]).flat();
   return [
-    { id: 'p1', title: '周末杭州行程', model: 'qwen-plus', pinned: true, createdAt: ago(300 * H), updatedAt: ago(200 * H), messages: [msg('p1u', 'user', '规划一次轻松的杭州三日游'), msg('p1a', 'assistant', '第一天：西湖、断桥、雷峰塔。第二天：灵隐寺和龙井村喝茶。第三天：西溪湿地。')] },
-    { id: 'c-go', title: 'Go concurrency basics', model: 'qwen-plus', pinned: false, createdAt: ago(2 * H), updatedAt: ago(0.2 * H), messages: long },
-    { id: 'c-mail', title: 'Polite email to move a meeting', model: 'qwen-plus', pinned: false, createdAt: ago(3 * H), updatedAt: ago(3 * H), messages: [msg('m1u', 'user', 'Write a polite email asking to move a meeting to next week'), msg('m1a', 'assistant', 'Subject: Request to reschedule our meeting\n\nHi Anna, would it be possible to move our meeting to next week?', 'incomplete')] },
-    { id: 'c-q', title: '量子纠缠的通俗解释', model: 'qwen-max', pinned: false, createdAt: ago(27 * H), updatedAt: ago(26 * H), messages: [msg('q1u', 'user', '用通俗的语言解释量子纠缠'), msg('q1a', 'assistant', '想象一对魔法骰子：无论相隔多远，掷出的点数总是相关的。')] },
-    { id: 'c-empty', title: '', model: 'qwen-plus', pinned: false, createdAt: ago(50 * H), updatedAt: ago(50 * H), messages: [msg('e1u', 'user', 'hi')] },
-    { id: 'c-long', title: 'A conversation with a very long title that has to be truncated with an ellipsis', model: 'qwen-plus', pinned: false, createdAt: ago(80 * H), updatedAt: ago(80 * H), messages: [msg('l1u', 'user', 'Long?'), msg('l1a', 'assistant', 'Yes.')] },
-    { id: 'c-md', title: 'Binary search with code, a table and math', model: 'qwen-plus', pinned: false, createdAt: ago(60 * H), updatedAt: ago(60 * H), messages: [msg('md1u', 'user', 'Explain binary search with code, a table and the math'), { ...msg('md1a', 'assistant', richReply('Explain binary search with code, a table and the math')), reasoning: MOCK_REASONING }] },
-    { id: 'c-old', title: 'Translate a proverb', model: 'qwen-plus', pinned: false, createdAt: ago(40 * 24 * H), updatedAt: ago(40 * 24 * H), messages: [msg('o1u', 'user', 'Translate “The early bird catches the worm” into Chinese'), msg('o1a', 'assistant', '早起的鸟儿有虫吃。')] },
+    { id: 'p1', title: '周末杭州行程', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: true, createdAt: ago(300 * H), updatedAt: ago(200 * H), messages: [msg('p1u', 'user', '规划一次轻松的杭州三日游'), msg('p1a', 'assistant', '第一天：西湖、断桥、雷峰塔。第二天：灵隐寺和龙井村喝茶。第三天：西溪湿地。')] },
+    { id: 'c-go', title: 'Go concurrency basics', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, createdAt: ago(2 * H), updatedAt: ago(0.2 * H), messages: long },
+    { id: 'c-mail', title: 'Polite email to move a meeting', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, createdAt: ago(3 * H), updatedAt: ago(3 * H), messages: [msg('m1u', 'user', 'Write a polite email asking to move a meeting to next week'), msg('m1a', 'assistant', 'Subject: Request to reschedule our meeting\n\nHi Anna, would it be possible to move our meeting to next week?', 'incomplete')] },
+    { id: 'c-q', title: '量子纠缠的通俗解释', model: 'qwen-max', settings: { model: 'qwen-max', systemPrompt: '' }, pinned: false, createdAt: ago(27 * H), updatedAt: ago(26 * H), messages: [msg('q1u', 'user', '用通俗的语言解释量子纠缠'), msg('q1a', 'assistant', '想象一对魔法骰子：无论相隔多远，掷出的点数总是相关的。')] },
+    { id: 'c-empty', title: '', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, createdAt: ago(50 * H), updatedAt: ago(50 * H), messages: [msg('e1u', 'user', 'hi')] },
+    { id: 'c-long', title: 'A conversation with a very long title that has to be truncated with an ellipsis', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, createdAt: ago(80 * H), updatedAt: ago(80 * H), messages: [msg('l1u', 'user', 'Long?'), msg('l1a', 'assistant', 'Yes.')] },
+    { id: 'c-md', title: 'Binary search with code, a table and math', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, createdAt: ago(60 * H), updatedAt: ago(60 * H), messages: [msg('md1u', 'user', 'Explain binary search with code, a table and the math'), { ...msg('md1a', 'assistant', richReply('Explain binary search with code, a table and the math')), reasoning: MOCK_REASONING }] },
+    { id: 'c-old', title: 'Translate a proverb', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, createdAt: ago(40 * 24 * H), updatedAt: ago(40 * 24 * H), messages: [msg('o1u', 'user', 'Translate “The early bird catches the worm” into Chinese'), msg('o1a', 'assistant', '早起的鸟儿有虫吃。')] },
   ];
 }
 
@@ -111,6 +111,7 @@ export function installMock(scenario: string): void {
       goVersion: 'go1.26.0',
       wails: 'v2.16.0',
       platform: 'linux/amd64',
+      summary: 'QwenDesk 1.2.3 (commit abcdef123456, go1.26.0, Wails v2.16.0, linux/amd64)',
     },
     problems: [],
     titles: { enabled: true, model: 'qwen-flash' },
@@ -156,7 +157,7 @@ export function installMock(scenario: string): void {
         ModelInfo: async () => ({ model: status.model, baseURL: status.endpoint.baseURL, region: status.endpoint.region }),
         NewConversation: async () => {
           const now = new Date().toISOString();
-          const c: Stored = { id: `new-${++nextId}`, title: '', model: status.model, pinned: false, createdAt: now, updatedAt: now, messages: [] };
+          const c: Stored = { id: `new-${++nextId}`, title: '', model: status.model, settings: { model: status.model, systemPrompt: '' }, pinned: false, createdAt: now, updatedAt: now, messages: [] };
           store.push(c);
           changed(c.id, 'created');
           return { ...c, messages: [] };

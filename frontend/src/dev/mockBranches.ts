@@ -46,7 +46,7 @@ export function installBranches(opts: {
     const a3 = m('b1c', 'assistant', '**Earl Grey**, for a cat with some dignity.');
     const q2 = m('b2u', 'user', 'Something in Chinese?');
     const a4 = m('b2a', 'assistant', '可以叫 **灰灰** 或者 **雾雾**。');
-    store.push({ id: 'c-branch', title: 'Naming a grey cat', model: 'qwen-plus', pinned: false, createdAt: now, updatedAt: now, messages: [q, a1, a2, a3, q2, a4] });
+    store.push({ id: 'c-branch', title: 'Naming a grey cat', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, createdAt: now, updatedAt: now, messages: [q, a1, a2, a3, q2, a4] });
     parent.set(a1.id, q.id).set(a2.id, q.id).set(a3.id, q.id).set(q2.id, a2.id).set(a4.id, q2.id);
     leaf.set('c-branch', a4.id);
     const bad = m('mod1u', 'user', 'Tell me something the content filter will block.');
@@ -55,7 +55,7 @@ export function installBranches(opts: {
       finishReason: '',
       error: { kind: 'moderation', message: 'Input data may contain inappropriate content.', requestIdFromServer: '5c1d0f1e-aaaa-bbbb-cccc-0123456789ab' },
     });
-    store.push({ id: 'c-mod', title: 'A blocked question', model: 'qwen-plus', pinned: false, createdAt: now, updatedAt: now, messages: [m('mod0u', 'user', 'Hi!'), m('mod0a', 'assistant', 'Hello! How can I help?'), bad, err] });
+    store.push({ id: 'c-mod', title: 'A blocked question', model: 'qwen-plus', settings: { model: 'qwen-plus', systemPrompt: '' }, pinned: false, createdAt: now, updatedAt: now, messages: [m('mod0u', 'user', 'Hi!'), m('mod0a', 'assistant', 'Hello! How can I help?'), bad, err] });
   }
 
   const find = (id: string) => store.find((c) => c.id === id && !c.deleted);
@@ -170,7 +170,7 @@ export function installBranches(opts: {
       if (!c) throw { kind: 'not_found', message: `conversation ${convId} not found` };
       const model = (s.model ?? '').trim();
       if (!model || /\s/.test(model)) throw { kind: 'invalid_input', message: 'A model id is one word, like qwen-plus.' };
-      if (s.temperature !== undefined && !(s.temperature >= 0 && s.temperature < 2))
+      if (s.temperature != null && !(s.temperature >= 0 && s.temperature < 2))
         throw { kind: 'invalid_input', message: 'Temperature must be at least 0 and below 2.' };
       const saved = { ...s, model, systemPrompt: (s.systemPrompt ?? '').trim() };
       settings.set(convId, saved);

@@ -1,113 +1,23 @@
-// The only module that talks to Go: typed wrappers over the generated Wails bindings and runtime.
-// The generated model classes carry the same JSON fields as ./types; the casts narrow their
-// plain `string` fields to the unions the UI relies on.
-import * as App from '../../wailsjs/go/main/App';
+// The only module that talks to Go. The bound methods and their types come from Go
+// (contract.gen.ts, written by `make bindings`): a Go field renamed or removed fails
+// svelte-check here and wherever the UI uses it, instead of drifting silently.
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime';
-import type { EventPayloads } from './events';
-import type {
-  AppStatus,
-  Conversation,
-  ConversationSettings,
-  ConversationSummary,
-  Endpoint,
-  ExportFormat,
-  ImportResult,
-  KeyStatus,
-  KeyTest,
-  ModelInfo,
-  ModelList,
-  PromptPreset,
-  Preferences,
-  Price,
-  UsageReport,
-  SearchGroup,
-  TitleOptions,
-  Turn,
-  ViewState,
-} from './types';
+import type { BoundApp, EventPayloads } from './contract.gen';
 
-function as<T>(p: Promise<unknown>): Promise<T> {
-  return p as Promise<T>;
+declare global {
+  interface Window {
+    go: { main: { App: BoundApp } };
+  }
 }
 
-export const status = (): Promise<AppStatus> => as(App.Status());
-export const saveKey = (key: string): Promise<KeyStatus> => as(App.SaveKey(key));
-/** Tests `key`, or the stored key when `key` is empty. */
-export const testKey = (key: string): Promise<KeyTest> => as(App.TestKey(key));
-export const deleteKey = (): Promise<KeyStatus> => as(App.DeleteKey());
-/** `region` is a region id, or 'custom' together with `customURL`. */
-export const setEndpoint = (region: string, customURL: string): Promise<Endpoint> =>
-  as(App.SetEndpoint(region, customURL));
-export const models = (): Promise<ModelList> => as(App.Models());
-export const setModel = (model: string): Promise<string> => as(App.SetModel(model));
-export const modelInfo = (): Promise<ModelInfo> => as(App.ModelInfo());
-export const newConversation = (): Promise<Conversation> => as(App.NewConversation());
-export const conversation = (id: string): Promise<Conversation> => as(App.Conversation(id));
-/** Resolves as soon as Go has registered the turn; the reply arrives as chat:* events. */
-export const send = (conversationId: string, text: string): Promise<Turn> =>
-  as(App.Send(conversationId, text));
-export const stop = (requestId: string): Promise<void> => as(App.Stop(requestId));
-/** The user's system-prompt presets (a starter set until they edit them). */
-export const promptPresets = (): Promise<PromptPreset[]> => as(App.PromptPresets());
-export const setPromptPresets = (presets: PromptPreset[]): Promise<PromptPreset[]> => as(App.SetPromptPresets(presets));
-/** Like send, with images (data: URLs) for vision models; the text may be empty. */
-export const sendWithImages = (conversationId: string, text: string, images: string[]): Promise<Turn> =>
-  as(App.SendWithImages(conversationId, text, images));
-/** Answers the reply's question again (streams like Send); the old reply stays as a version. */
-export const regenerate = (conversationId: string, replyId: string): Promise<Turn> =>
-  as(App.Regenerate(conversationId, replyId));
-/** Extends a cut-off reply; the continuation streams into the same message. */
-export const continueReply = (conversationId: string, replyId: string): Promise<Turn> =>
-  as(App.ContinueReply(conversationId, replyId));
-/** Sends an edited copy of a user message as a new branch (streams like Send). */
-export const editMessage = (conversationId: string, messageId: string, text: string): Promise<Turn> =>
-  as(App.EditMessage(conversationId, messageId, text));
-/** Shows that version and its newest continuation; resolves with the conversation as now shown. */
-export const selectVersion = (conversationId: string, messageId: string): Promise<Conversation> =>
-  as(App.SelectVersion(conversationId, messageId));
-/** Deleting a user message also deletes its replies; resolves with the conversation as now shown. */
-export const deleteMessage = (conversationId: string, messageId: string): Promise<Conversation> =>
-  as(App.DeleteMessage(conversationId, messageId));
-export const updateConversationSettings = (conversationId: string, s: ConversationSettings): Promise<ConversationSettings> =>
-  as(App.UpdateConversationSettings(conversationId, s));
-
-/** Pinned first, then newest first. */
-export const listConversations = (): Promise<ConversationSummary[]> => as(App.ListConversations());
-export const renameConversation = (id: string, title: string): Promise<void> => as(App.RenameConversation(id, title));
-export const pinConversation = (id: string, pinned: boolean): Promise<void> => as(App.PinConversation(id, pinned));
-/** Soft delete: RestoreConversation undoes it until the app restarts. */
-export const deleteConversation = (id: string): Promise<void> => as(App.DeleteConversation(id));
-export const restoreConversation = (id: string): Promise<void> => as(App.RestoreConversation(id));
-export const search = (query: string): Promise<SearchGroup[]> => as(App.Search(query));
-/** `ids` empty exports everything. Resolves with the saved path, or '' when the user cancelled the dialog. */
-export const exportConversations = (ids: string[], format: ExportFormat): Promise<string> =>
-  as(App.ExportConversations(ids, format));
-/** Go shows the file dialog; rejects (kind `import`) when the file is not a valid export. */
-export const importConversations = (): Promise<ImportResult> => as(App.ImportConversations());
-export const revealDataFolder = (): Promise<void> => as(App.RevealDataFolder());
-export const viewState = (): Promise<ViewState> => as(App.ViewState());
-export const saveViewState = (conversationId: string, scrollTop: number): Promise<void> =>
-  as(App.SaveViewState(conversationId, scrollTop));
-export const setTitleOptions = (enabled: boolean, model: string): Promise<TitleOptions> =>
-  as(App.SetTitleOptions(enabled, model));
-export const preferences = (): Promise<Preferences> => as(App.Preferences());
-/** Go validates; rejects `invalid_input` with a message. Resolves with the preferences as stored. */
-export const setPreferences = (p: Preferences): Promise<Preferences> =>
-  as(App.SetPreferences(p as Parameters<typeof App.SetPreferences>[0]));
-/** Token usage per day and model over the last `days` days (1..366), today included. */
-export const usage = (days: number): Promise<UsageReport> => as(App.Usage(days));
-export const prices = (): Promise<Price[]> => as(App.Prices());
-/** Go validates (non-negative numbers, model ids, at most 200 rows); resolves with the table as stored. */
-export const setPrices = (p: Price[]): Promise<Price[]> => as(App.SetPrices(p));
+/** Looked up per call: Wails installs window.go after this module loads. */
+const go = (): BoundApp => window.go.main.App;
 
 /**
  * Subscribes to one event and returns the function that removes exactly this listener.
  * (EventsOff(name) would remove every listener of that name, including other components'.)
  */
-export function onEvent<K extends keyof EventPayloads>(
-  name: K,
-  handler: (payload: EventPayloads[K]) => void,
-): () => void {
+function onEvent<K extends keyof EventPayloads>(name: K, handler: (payload: EventPayloads[K]) => void): () => void {
   const cancel = EventsOn(name, (payload: EventPayloads[K]) => handler(payload));
   let active = true;
   return () => {
@@ -117,92 +27,68 @@ export function onEvent<K extends keyof EventPayloads>(
   };
 }
 
-/** Opens a URL in the system browser, never inside the app. */
-export function openExternal(url: string): void {
-  BrowserOpenURL(url);
-}
-
-/** The subset of the bridge the stores depend on; tests hand the stores a fake. */
-export interface Backend {
-  status: typeof status;
-  saveKey: typeof saveKey;
-  testKey: typeof testKey;
-  deleteKey: typeof deleteKey;
-  setEndpoint: typeof setEndpoint;
-  models: typeof models;
-  setModel: typeof setModel;
-  newConversation: typeof newConversation;
-  conversation: typeof conversation;
-  send: typeof send;
-  promptPresets: typeof promptPresets;
-  setPromptPresets: typeof setPromptPresets;
-  sendWithImages: typeof sendWithImages;
-  stop: typeof stop;
-  regenerate: typeof regenerate;
-  continueReply: typeof continueReply;
-  editMessage: typeof editMessage;
-  selectVersion: typeof selectVersion;
-  deleteMessage: typeof deleteMessage;
-  updateConversationSettings: typeof updateConversationSettings;
-  listConversations: typeof listConversations;
-  renameConversation: typeof renameConversation;
-  pinConversation: typeof pinConversation;
-  deleteConversation: typeof deleteConversation;
-  restoreConversation: typeof restoreConversation;
-  search: typeof search;
-  exportConversations: typeof exportConversations;
-  importConversations: typeof importConversations;
-  revealDataFolder: typeof revealDataFolder;
-  viewState: typeof viewState;
-  saveViewState: typeof saveViewState;
-  setTitleOptions: typeof setTitleOptions;
-  preferences: typeof preferences;
-  setPreferences: typeof setPreferences;
-  usage: typeof usage;
-  prices: typeof prices;
-  setPrices: typeof setPrices;
-  onEvent: typeof onEvent;
-  openExternal: typeof openExternal;
-}
-
-export const backend: Backend = {
-  status,
-  saveKey,
-  testKey,
-  deleteKey,
-  setEndpoint,
-  models,
-  setModel,
-  newConversation,
-  conversation,
-  send,
-  promptPresets,
-  setPromptPresets,
-  sendWithImages,
-  stop,
-  regenerate,
-  continueReply,
-  editMessage,
-  selectVersion,
-  deleteMessage,
-  updateConversationSettings,
-  listConversations,
-  renameConversation,
-  pinConversation,
-  deleteConversation,
-  restoreConversation,
-  search,
-  exportConversations,
-  importConversations,
-  revealDataFolder,
-  viewState,
-  saveViewState,
-  setTitleOptions,
-  preferences,
-  setPreferences,
-  usage,
-  prices,
-  setPrices,
+/** Everything the stores may ask of Go; tests hand the stores a fake of the same shape. */
+export const backend = {
+  status: () => go().Status(),
+  saveKey: (key: string) => go().SaveKey(key),
+  /** Tests `key`, or the stored key when `key` is empty. */
+  testKey: (key: string) => go().TestKey(key),
+  deleteKey: () => go().DeleteKey(),
+  /** `region` is a region id, or 'custom' together with `customURL`. */
+  setEndpoint: (region: string, customURL: string) => go().SetEndpoint(region, customURL),
+  models: () => go().Models(),
+  setModel: (model: string) => go().SetModel(model),
+  newConversation: () => go().NewConversation(),
+  conversation: (id: string) => go().Conversation(id),
+  /** Resolves as soon as Go has registered the turn; the reply arrives as chat:* events. */
+  send: (conversationId: string, text: string) => go().Send(conversationId, text),
+  /** Like send, with images (data: URLs) for vision models; the text may be empty. */
+  sendWithImages: (conversationId: string, text: string, images: string[]) =>
+    go().SendWithImages(conversationId, text, images),
+  stop: (requestId: string) => go().Stop(requestId),
+  /** Answers the reply's question again (streams like send); the old reply stays as a version. */
+  regenerate: (conversationId: string, replyId: string) => go().Regenerate(conversationId, replyId),
+  /** Extends a cut-off reply; the continuation streams into the same message. */
+  continueReply: (conversationId: string, replyId: string) => go().ContinueReply(conversationId, replyId),
+  /** Sends an edited copy of a user message as a new branch (streams like send). */
+  editMessage: (conversationId: string, messageId: string, text: string) =>
+    go().EditMessage(conversationId, messageId, text),
+  /** Shows that version and its newest continuation; resolves with the conversation as now shown. */
+  selectVersion: (conversationId: string, messageId: string) => go().SelectVersion(conversationId, messageId),
+  /** Deleting a user message also deletes its replies; resolves with the conversation as now shown. */
+  deleteMessage: (conversationId: string, messageId: string) => go().DeleteMessage(conversationId, messageId),
+  updateConversationSettings: (conversationId: string, s: Parameters<BoundApp['UpdateConversationSettings']>[1]) =>
+    go().UpdateConversationSettings(conversationId, s),
+  /** The user's system-prompt presets (a starter set until they edit them). */
+  promptPresets: () => go().PromptPresets(),
+  setPromptPresets: (presets: Parameters<BoundApp['SetPromptPresets']>[0]) => go().SetPromptPresets(presets),
+  /** Pinned first, then newest first. */
+  listConversations: () => go().ListConversations(),
+  renameConversation: (id: string, title: string) => go().RenameConversation(id, title),
+  pinConversation: (id: string, pinned: boolean) => go().PinConversation(id, pinned),
+  /** Soft delete: restoreConversation undoes it until the app restarts. */
+  deleteConversation: (id: string) => go().DeleteConversation(id),
+  restoreConversation: (id: string) => go().RestoreConversation(id),
+  search: (query: string) => go().Search(query),
+  /** `ids` empty exports everything. Resolves with the saved path, or '' when the user cancelled. */
+  exportConversations: (ids: string[], format: 'markdown' | 'json') => go().ExportConversations(ids, format),
+  /** Go shows the file dialog; rejects (kind `import`) when the file is not a valid export. */
+  importConversations: () => go().ImportConversations(),
+  revealDataFolder: () => go().RevealDataFolder(),
+  viewState: () => go().ViewState(),
+  saveViewState: (conversationId: string, scrollTop: number) => go().SaveViewState(conversationId, scrollTop),
+  setTitleOptions: (enabled: boolean, model: string) => go().SetTitleOptions(enabled, model),
+  /** Go validates; rejects `invalid_input` with a message. Resolves with the preferences as stored. */
+  setPreferences: (p: Parameters<BoundApp['SetPreferences']>[0]) => go().SetPreferences(p),
+  /** Token usage per day and model over the last `days` days (1..366), today included. */
+  usage: (days: number) => go().Usage(days),
+  prices: () => go().Prices(),
+  /** Go validates (non-negative numbers, model ids, at most 200 rows); resolves with the table as stored. */
+  setPrices: (p: Parameters<BoundApp['SetPrices']>[0]) => go().SetPrices(p),
   onEvent,
-  openExternal,
+  /** Opens a URL in the system browser, never inside the app. */
+  openExternal: (url: string) => BrowserOpenURL(url),
 };
+
+/** The backend's shape, which the stores depend on. */
+export type Backend = typeof backend;

@@ -1,32 +1,9 @@
 // Turns whatever a bound call rejected with, or an error event carried, into a TurnError.
 import type { TurnError } from './types';
 
-/** Every error kind Go can report; i18n has a title and a hint for each. */
-export const ERROR_KINDS = [
-  'auth',
-  'access_denied',
-  'billing',
-  'rate_limit',
-  'quota',
-  'moderation',
-  'bad_request',
-  'model_not_found',
-  'server',
-  'network',
-  'timeout',
-  'truncated',
-  'bad_response',
-  'no_key',
-  'keychain',
-  'busy',
-  'invalid_input',
-  'not_found',
-  'permission',
-  'internal',
-  'starting',
-  'startup',
-  'import',
-] as const;
+import { ERROR_KINDS } from './contract.gen';
+
+export { ERROR_KINDS };
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

@@ -267,6 +267,10 @@ const en = {
   'error.hint.startup': 'Everything else works; the details are below.',
   'error.title.import': 'This file can’t be imported',
   'error.hint.import': 'Nothing was changed. Choose a JSON file exported by QwenDesk.',
+  'error.title.storage': 'The history file could not be written',
+  'error.hint.storage': 'What you typed is still here. Check that the disk is not full and the data folder is writable (Settings → Data → Show data folder), then try again.',
+  'error.title.export': 'The export could not be saved',
+  'error.hint.export': 'Your conversations are unchanged. Choose another folder, or check that the disk is not full.',
 
   'settings.title': 'Settings',
   'settings.key': 'API key',
@@ -653,6 +657,10 @@ const zh: Record<MessageKey, string> = {
   'error.hint.startup': '其他功能均可正常使用，详情如下。',
   'error.title.import': '无法导入此文件',
   'error.hint.import': '未做任何更改。请选择由 QwenDesk 导出的 JSON 文件。',
+  'error.title.storage': '无法写入历史记录文件',
+  'error.hint.storage': '你输入的内容仍在。请检查磁盘是否已满、数据文件夹是否可写（设置 → 数据 → 显示数据文件夹），然后重试。',
+  'error.title.export': '导出文件无法保存',
+  'error.hint.export': '对话没有任何改动。请换一个文件夹，或检查磁盘是否已满。',
 
   'settings.title': '设置',
   'settings.key': 'API Key',

@@ -1,6 +1,6 @@
 // Validation of the editable price table, mirrored from what Go accepts, so bad rows never reach it.
 import type { MessageKey } from './i18n';
-import type { Price } from './types';
+import type { Price, Usage } from './types';
 
 export const MAX_PRICE_ROWS = 200;
 
@@ -69,7 +69,7 @@ export function matchPrice(prices: Price[], model: string): Price | null {
 }
 
 /** Estimated cost of one reply's usage (CNY); null when no price matches the model. */
-export function costOf(prices: Price[], model: string, u: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens: number } }): number | null {
+export function costOf(prices: Price[], model: string, u: Pick<Usage, 'prompt_tokens' | 'completion_tokens' | 'prompt_tokens_details'>): number | null {
   const p = matchPrice(prices, model);
   if (!p) return null;
   const cached = Math.min(u.prompt_tokens_details?.cached_tokens ?? 0, u.prompt_tokens);
