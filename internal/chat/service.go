@@ -1,7 +1,8 @@
 // Package chat runs chat turns: from "the user pressed Send" to "the assistant message is
-// complete, stopped or failed". It builds the request context, streams the reply, coalesces
-// deltas into events, and keeps every received character in the history store as it
-// arrives. It does not import Wails: events go through an Emitter.
+// complete, stopped or failed". It builds the request context, streams the reply, runs the
+// tool loop through a toolcall.Runner, coalesces deltas into events, and keeps every
+// received character and every tool call in the history store as it arrives. It does not
+// import Wails: events go through an Emitter.
 package chat
 
 import (
