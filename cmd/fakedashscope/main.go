@@ -6,7 +6,9 @@
 //
 // Type a marker in a message to pick a scenario: #slow #long #think #length #crlf #bigline
 // #midstream #truncate #stall #err401 #err403 #arrearage #err404 #err429 (#recover) #quota
-// #err500 #moderation #err400, and #native with an error for the native body shape.
+// #err500 #moderation #err400, and #native with an error for the native body shape. Tool
+// calls: #tool:<suffix> {json} (several for parallel calls) with #toolthink #toolsay
+// #toolunknown #toolbadargs #toolloop; the package doc of internal/fakedashscope says more.
 package main
 
 import (

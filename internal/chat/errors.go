@@ -13,6 +13,9 @@ const (
 	KindNoKey        = "no_key"
 	KindInternal     = "internal"
 	KindStorage      = "storage"
+	// KindToolLimit ends a turn whose model kept calling tools for MaxToolSteps steps in a
+	// row: the text and the calls so far are kept.
+	KindToolLimit = "tool_limit"
 )
 
 // UserError is an error meant to be shown: a stable kind and a plain sentence.

@@ -8,6 +8,7 @@ const (
 	EventDone  = "chat:done"
 	EventError = "chat:error"
 	EventRetry = "chat:retry"
+	EventTool  = "chat:tool"
 )
 
 // Emitter delivers an event to the frontend. The app passes one that calls Wails; tests pass a
@@ -62,6 +63,43 @@ type RetryEvent struct {
 	Attempt int    `json:"attempt"`
 	DelayMs int64  `json:"delayMs"`
 	Kind    string `json:"kind"`
+}
+
+// Tool call states in ToolEvent: requested as soon as the model names the call (the
+// arguments may still be streaming, so they can be empty), running once the tool layer has
+// it (with the whole arguments), done with its outcome and result.
+const (
+	ToolRequested = "requested"
+	ToolRunning   = "running"
+	ToolDone      = "done"
+)
+
+// Caps of a ToolEvent's text, so the payload stays under the event contract's ~8 KB; the
+// whole arguments and result are in the history (Conversation).
+const (
+	MaxToolEventArgs   = 2 * 1024
+	MaxToolEventResult = 5 * 1024
+)
+
+// ToolEvent is one step of one tool call. A turn's tool events come in order with its deltas:
+// all text the model wrote before the call has been sent first, and TextOffset (UTF-8 bytes
+// into the reply's content) is where the call goes in the text.
+type ToolEvent struct {
+	Header
+	CallID     string `json:"callId"`
+	Name       string `json:"name"`   // the API name the model called
+	Server     string `json:"server"` // "" until the tool layer has resolved it, and for an unknown tool
+	Tool       string `json:"tool"`
+	Arguments  string `json:"arguments"`
+	State      string `json:"state"`             // requested | running | done
+	Outcome    string `json:"outcome,omitempty"` // toolcall.Outcome, when done
+	Result     string `json:"result,omitempty"`  // the result, cut to MaxToolEventResult
+	ResultCut  bool   `json:"resultCut"`         // Result (or Arguments) was cut for this event
+	Truncated  bool   `json:"truncated"`         // the tool layer cut the tool's output
+	DurationMs int64  `json:"durationMs"`
+	Step       int    `json:"step"`
+	Index      int    `json:"index"`
+	TextOffset int    `json:"textOffset"`
 }
 
 // EventConversationsChanged tells the sidebar to refresh: a conversation was created,

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"qwendesk/internal/qwen"
+	"qwendesk/internal/store"
 )
 
 // Status is where a message stands.
@@ -46,8 +47,10 @@ type Message struct {
 	Error        *TurnError  `json:"error,omitempty"`
 	Versions     *Versions   `json:"versions,omitempty"`
 	Images       []string    `json:"images,omitempty"`
-	Model        string      `json:"model"`
-	CreatedAt    time.Time   `json:"createdAt" ts_type:"string"`
+	// ToolCalls are an assistant message's calls, each placed in Content at TextOffset.
+	ToolCalls []store.ToolCall `json:"toolCalls,omitempty"`
+	Model     string           `json:"model"`
+	CreatedAt time.Time        `json:"createdAt" ts_type:"string"`
 }
 
 // Conversation is a titled list of messages.

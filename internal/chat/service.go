@@ -1,7 +1,8 @@
 // Package chat runs chat turns: from "the user pressed Send" to "the assistant message is
-// complete, stopped or failed". It builds the request context, streams the reply, coalesces
-// deltas into events, and keeps every received character in the history store as it
-// arrives. It does not import Wails: events go through an Emitter.
+// complete, stopped or failed". It builds the request context, streams the reply, runs the
+// tool loop through a toolcall.Runner, coalesces deltas into events, and keeps every
+// received character and every tool call in the history store as it arrives. It does not
+// import Wails: events go through an Emitter.
 package chat
 
 import (
@@ -17,6 +18,7 @@ import (
 
 	"qwendesk/internal/qwen"
 	"qwendesk/internal/store"
+	"qwendesk/internal/toolcall"
 )
 
 // Stream is the part of *qwen.Stream a turn uses.
@@ -71,7 +73,18 @@ type Config struct {
 	Titles func() TitleOptions
 	// CheckpointEvery is how far the stored reply may lag behind the stream; default 1 s.
 	CheckpointEvery time.Duration
+	// Tools is the tool layer; nil offers no tools.
+	Tools toolcall.Runner
+	// MaxToolSteps caps the model requests of one turn that end in tool calls; the turn
+	// then stops with KindToolLimit. Default DefaultMaxToolSteps.
+	MaxToolSteps int
+	// ToolGrace is how long a stopped turn waits for running calls to return after their
+	// context is cancelled before it records them as cancelled itself; default 5 s.
+	ToolGrace time.Duration
 }
+
+// DefaultMaxToolSteps is the default of Config.MaxToolSteps.
+const DefaultMaxToolSteps = 10
 
 // Service owns the running turns and reads and writes conversations through the store. Safe
 // for concurrent use: bound methods call it from many goroutines.
@@ -92,6 +105,12 @@ func NewService(cfg Config) *Service {
 	}
 	if cfg.CheckpointEvery <= 0 {
 		cfg.CheckpointEvery = time.Second
+	}
+	if cfg.MaxToolSteps <= 0 {
+		cfg.MaxToolSteps = DefaultMaxToolSteps
+	}
+	if cfg.ToolGrace <= 0 {
+		cfg.ToolGrace = 5 * time.Second
 	}
 	return &Service{cfg: cfg, log: log, store: cfg.Store, streaming: map[string]bool{}}
 }
@@ -334,6 +353,12 @@ func (s *Service) start(ctx context.Context, convID, requestID, model string, on
 	}
 	t.content.WriteString(reply.Content) // a continued reply grows from what it had
 	t.reasoning.WriteString(reply.Reasoning)
+	// A continued reply's new steps follow its stored ones, and its new text starts at the
+	// end of the old.
+	t.stepStart = len(reply.Content)
+	if n := len(reply.ToolCalls); n > 0 {
+		t.step = reply.ToolCalls[n-1].Step + 1
+	}
 	s.log.Info("turn started", "request", requestID, "conversation", conv.ID,
 		"model", model, "messages", len(t.req.Messages), "input_chars", utf8.RuneCountInString(asked.Content))
 	s.running.Add(1)
@@ -403,18 +428,22 @@ func StorageFailure(err error) *UserError {
 
 // requestMessages turns the branch on screen into the request context: the system prompt
 // (not for QwQ, which must not get one), every user message, and every assistant message
-// that has text. A failed reply with no text is left out so the model does not see an
-// empty turn.
+// that has text or tool calls. A failed reply with neither is left out so the model does
+// not see an empty turn. A reply that called tools is sent as the steps it was made of (see
+// toolSteps).
 func requestMessages(systemPrompt, model string, path []store.Message) []qwen.Message {
 	out := make([]qwen.Message, 0, len(path)+1)
 	if sp := strings.TrimSpace(systemPrompt); sp != "" && !qwen.ModelRejectsSystemPrompt(model) {
 		out = append(out, qwen.Message{Role: "system", Content: sp})
 	}
 	for _, m := range path {
-		if m.Role != RoleUser && m.Role != RoleAssistant || m.Role == RoleAssistant && m.Content == "" {
-			continue
+		switch {
+		case m.Role == RoleAssistant && len(m.ToolCalls) > 0:
+			out = append(out, toolSteps(m)...)
+		case m.Role != RoleUser && m.Role != RoleAssistant || m.Role == RoleAssistant && m.Content == "":
+		default:
+			out = append(out, qwen.Message{Role: m.Role, Content: m.Content, Images: m.Images})
 		}
-		out = append(out, qwen.Message{Role: m.Role, Content: m.Content, Images: m.Images})
 	}
 	return out
 }

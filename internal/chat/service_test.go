@@ -67,6 +67,8 @@ func header(p any) Header {
 		return p.Header
 	case RetryEvent:
 		return p.Header
+	case ToolEvent:
+		return p.Header
 	}
 	return Header{}
 }

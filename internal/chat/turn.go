@@ -31,6 +31,11 @@ type turn struct {
 	firstReply bool   // the conversation's first exchange: name it afterwards
 	question   string // for the title
 
+	// step numbers this turn's model requests (a continued reply goes on from its stored
+	// calls); stepStart is where in content the current step's text began.
+	step      int
+	stepStart int
+
 	released     bool
 	seq          int
 	events       int
@@ -45,6 +50,7 @@ type outcome struct {
 	serverID     string
 	err          error
 	stopped      bool
+	calls        []qwen.ToolCall // the step asked for these
 }
 
 func (t *turn) run(ctx context.Context) {
@@ -59,15 +65,56 @@ func (t *turn) run(ctx context.Context) {
 		t.svc.log.Warn("turn retrying", "request", t.ids.RequestID, "attempt", attempt, "wait_ms", wait.Milliseconds(), "kind", kind)
 		t.emit(EventRetry, RetryEvent{Header: t.next(), Attempt: attempt, DelayMs: wait.Milliseconds(), Kind: kind})
 	}
+	if r := t.svc.cfg.Tools; r != nil {
+		t.req.Tools = definitionsToTools(r.Definitions(ctx, t.ids.ConversationID))
+	}
 
+	// Each step is one request; a step that ends in tool calls runs them and asks again.
+	var usage *qwen.Usage
+	var out outcome
+	for rounds := 0; ; rounds++ {
+		out = t.runStep(ctx)
+		usage = addUsage(usage, out.usage)
+		if out.err != nil || out.stopped || len(out.calls) == 0 {
+			break
+		}
+		limit := t.svc.cfg.MaxToolSteps
+		recs := t.runTools(ctx, out.calls, rounds < limit)
+		if ctx.Err() != nil {
+			out.stopped = true
+			break
+		}
+		if rounds >= limit {
+			out.err = userErrorf(KindToolLimit, "The model kept calling tools: the reply stopped after %d tool steps. What it wrote so far is kept.", limit)
+			break
+		}
+		t.req.Messages = append(t.req.Messages, t.stepMessages(out.calls, recs)...)
+		t.step++
+		t.stepStart = t.content.Len()
+	}
+	out.usage = usage
+	t.finish(out)
+}
+
+// runStep streams one request of the turn.
+func (t *turn) runStep(ctx context.Context) outcome {
 	stream, err := t.svc.cfg.Streamer.Stream(ctx, t.key, t.req)
 	if err != nil {
-		t.finish(outcome{err: err, stopped: ctx.Err() != nil})
-		return
+		return outcome{err: err, stopped: ctx.Err() != nil}
 	}
 	defer stream.Close()
-	out := t.pump(ctx, stream)
-	t.finish(out)
+	return t.pump(ctx, stream)
+}
+
+// stepMessages is what goes back to the model after a step: the assistant message as
+// received (this step's text and all its calls), then one tool message per call, in order.
+func (t *turn) stepMessages(calls []qwen.ToolCall, recs []callRecord) []qwen.Message {
+	out := make([]qwen.Message, 0, len(calls)+1)
+	out = append(out, qwen.Message{Role: RoleAssistant, Content: t.content.String()[t.stepStart:], ToolCalls: calls})
+	for _, r := range recs {
+		out = append(out, qwen.Message{Role: qwen.RoleTool, ToolCallID: r.call.ID, Content: r.result.Content})
+	}
+	return out
 }
 
 // pump reads the stream on a helper goroutine and emits coalesced deltas from this one: the
@@ -111,6 +158,10 @@ func (t *turn) pump(ctx context.Context, stream Stream) outcome {
 			}
 			if ev.FinishReason != "" {
 				out.finishReason = ev.FinishReason
+				out.calls = ev.ToolCalls
+			}
+			if len(ev.CallsStarted) > 0 {
+				t.announceCalls(ev.CallsStarted)
 			}
 			if ev.Usage != nil {
 				out.usage = ev.Usage

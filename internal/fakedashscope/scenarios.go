@@ -76,6 +76,15 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, reqID string, body
 		return
 	}
 	sc := s.scriptFor(text)
+	if req.Stream {
+		if calls, ok := toolPlan(req, text); ok {
+			s.streamTools(w, r.Context(), reqID, req, calls, text, sc)
+			return
+		}
+	}
+	if n := len(req.Messages); req.Messages[n-1].Role == qwen.RoleTool {
+		sc.pieces = contentPieces(toolResultReply(req), 8)
+	}
 	if !req.Stream {
 		if req.EnableThinking != nil && *req.EnableThinking {
 			writeError(w, reqID, native, errInvalidParameter, "<400> InternalError.Algo.InvalidParameter: parameter.enable_thinking must be set to false for non-streaming calls")

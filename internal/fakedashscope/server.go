@@ -2,6 +2,25 @@
 // format (chunk shapes, error bodies, headers) closely enough to test a client end to end
 // without a key, a network or a bill. A marker typed in the last user message (#slow, #err429,
 // #truncate…) picks the scenario, so people and GUI tests can trigger each one by typing.
+//
+// Tool calls (function calling) are markers too, matched against the request's "tools":
+//
+//	#tool:<suffix> {json}  call the offered tool whose name ends with <suffix> with these
+//	                       arguments ({} when none follow; a tool that was not offered is
+//	                       called as no_such_tool_<suffix>). Several markers: parallel calls,
+//	                       their pieces interleaved by index.
+//	#toolthink             reasoning_content first, then the calls
+//	#toolsay               a sentence of content before the calls
+//	#toolunknown           one more call, to no_such_tool, which was not offered
+//	#toolbadargs           the first call's arguments are not valid JSON
+//	#toolloop              call again after every tool result, forever (for step caps)
+//	#truncate              (with #tool:) the connection drops in the middle of the arguments
+//
+// Calls stream as DashScope's do: the first piece has id, type, name and arguments "", later
+// pieces only index and arguments, then finish_reason "tool_calls". When the request ends
+// with tool messages the fake answers "Tool result: <first 300 characters>", one line per
+// result in order, so a test can see which results reached the model; Requests returns the
+// whole bodies for checking the assistant message and tool messages sent back.
 package fakedashscope
 
 import (
@@ -38,9 +57,14 @@ type Recorded struct {
 	Body          []byte
 	Model         string
 	Messages      []qwen.Message // content parts (vision) are flattened to their text
-	Stream        bool
-	IncludeUsage  bool
-	At            time.Time
+	// Tools are the names of the offered tools; ToolChoice is tool_choice as sent (nil when
+	// absent); ParallelToolCalls is nil when absent.
+	Tools             []string
+	ToolChoice        json.RawMessage
+	ParallelToolCalls *bool
+	Stream            bool
+	IncludeUsage      bool
+	At                time.Time
 }
 
 // Server is a running fake. It is safe for concurrent use.
@@ -189,6 +213,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rec.Model, rec.Stream = creq.Model, creq.Stream
 			rec.IncludeUsage = creq.StreamOptions != nil && creq.StreamOptions.IncludeUsage
 			rec.Messages = creq.messages()
+			for _, t := range creq.Tools {
+				rec.Tools = append(rec.Tools, t.Function.Name)
+			}
+			rec.ToolChoice, rec.ParallelToolCalls = creq.ToolChoice, creq.ParallelToolCalls
 		}
 	}
 	s.record(rec)

@@ -16,13 +16,28 @@ type chatRequest struct {
 	StreamOptions *struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
-	EnableThinking *bool `json:"enable_thinking"`
+	EnableThinking    *bool           `json:"enable_thinking"`
+	Tools             []toolJSON      `json:"tools"`
+	ToolChoice        json.RawMessage `json:"tool_choice"`
+	ParallelToolCalls *bool           `json:"parallel_tool_calls"`
+}
+
+// toolJSON is one offered tool as the request carries it.
+type toolJSON struct {
+	Type     string `json:"type"`
+	Function struct {
+		Name        string          `json:"name"`
+		Description string          `json:"description"`
+		Parameters  json.RawMessage `json:"parameters"`
+	} `json:"function"`
 }
 
 // wireMessage accepts content as a string or as a list of parts (vision requests).
 type wireMessage struct {
-	Role    string          `json:"role"`
-	Content json.RawMessage `json:"content"`
+	Role       string          `json:"role"`
+	Content    json.RawMessage `json:"content"`
+	ToolCalls  []qwen.ToolCall `json:"tool_calls"`
+	ToolCallID string          `json:"tool_call_id"`
 }
 
 // text joins a message's text parts (or returns its plain string content).
@@ -63,7 +78,7 @@ func (c chatRequest) messages() []qwen.Message {
 	out := make([]qwen.Message, 0, len(c.Messages))
 	for _, m := range c.Messages {
 		text, images := m.split()
-		out = append(out, qwen.Message{Role: m.Role, Content: text, Images: images})
+		out = append(out, qwen.Message{Role: m.Role, Content: text, Images: images, ToolCalls: m.ToolCalls, ToolCallID: m.ToolCallID})
 	}
 	return out
 }
@@ -186,6 +201,7 @@ type deltaJSON struct {
 	Role             string          `json:"role,omitempty"`
 	Content          json.RawMessage `json:"content,omitempty"`
 	ReasoningContent json.RawMessage `json:"reasoning_content,omitempty"`
+	ToolCalls        []toolCallJSON  `json:"tool_calls,omitempty"`
 }
 
 var jsonNull = json.RawMessage("null")

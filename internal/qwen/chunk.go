@@ -31,8 +31,21 @@ type chunkChoice struct {
 }
 
 type chunkDelta struct {
-	Content          string `json:"content"`
-	ReasoningContent string `json:"reasoning_content"`
+	Content          string          `json:"content"`
+	ReasoningContent string          `json:"reasoning_content"`
+	ToolCalls        []chunkToolCall `json:"tool_calls"`
+}
+
+// chunkToolCall is one piece of a streamed tool call. Only the first piece of a call has
+// the id, type and name; later ones have the index and a piece of the arguments.
+type chunkToolCall struct {
+	Index    int    `json:"index"`
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	Function struct {
+		Name      string `json:"name"`
+		Arguments string `json:"arguments"`
+	} `json:"function"`
 }
 
 // reset clears the chunk for the next decode while keeping its buffers. encoding/json leaves

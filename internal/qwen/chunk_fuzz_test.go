@@ -24,6 +24,9 @@ func FuzzStreamChunks(f *testing.F) {
 		`[DONE]`,
 		`{"choices":[{"delta":{"content":"a"}}]} trailing`,
 		"{\"choices\":[{\"delta\":{\"content\":\"\xff\xfe\"}}]}",
+		`{"choices":[{"delta":{"content":null,"tool_calls":[{"index":0,"id":"c0","type":"function","function":{"name":"a","arguments":""}}]}}]}`,
+		`{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"x\":1}"}}]},"finish_reason":"tool_calls"}]}`,
+		`{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"c0","function":{"arguments":"{}"}}]},"finish_reason":"tool_calls"}]}`,
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s), []byte(`{"choices":[{"delta":{"content":"x"},"finish_reason":"length"}]}`))

@@ -153,6 +153,19 @@ type wireRequest struct {
 	EnableThinking *bool          `json:"enable_thinking,omitempty"`
 	ThinkingBudget *int           `json:"thinking_budget,omitempty"`
 	EnableSearch   *bool          `json:"enable_search,omitempty"`
+
+	Tools             []Tool      `json:"tools,omitempty"`
+	ToolChoice        *toolChoice `json:"tool_choice,omitempty"`
+	ParallelToolCalls *bool       `json:"parallel_tool_calls,omitempty"`
+}
+
+// choiceOf leaves tool_choice out when unset, so the server's default ("auto") applies.
+func choiceOf(s string) *toolChoice {
+	if s == "" {
+		return nil
+	}
+	c := toolChoice(s)
+	return &c
 }
 
 type streamOptions struct {
@@ -191,6 +204,10 @@ func (c *Client) Stream(ctx context.Context, apiKey string, req Request) (*Strea
 		EnableThinking: req.EnableThinking,
 		ThinkingBudget: req.ThinkingBudget,
 		EnableSearch:   req.EnableSearch,
+
+		Tools:             req.Tools,
+		ToolChoice:        choiceOf(req.ToolChoice),
+		ParallelToolCalls: req.ParallelToolCalls,
 	})
 	if err != nil {
 		return nil, &APIError{Kind: KindBadRequest, Message: "the request cannot be encoded", Err: err}

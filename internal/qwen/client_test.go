@@ -121,6 +121,43 @@ func TestStreamRequestShape(t *testing.T) {
 				"enable_search":   true,
 			},
 		},
+		{
+			name: "tools, a named tool_choice and parallel_tool_calls",
+			req: Request{Model: "qwen-plus", Messages: testMessages, ParallelToolCalls: &on, ToolChoice: "fs_read",
+				Tools: []Tool{{Name: "fs_read", Description: "Read a file", Parameters: json.RawMessage(`{"type":"object","properties":{"path":{"type":"string"}},"required":["path"]}`)}, {Name: "noargs"}}},
+			want: map[string]any{
+				"model":          "qwen-plus",
+				"messages":       []any{map[string]any{"role": "user", "content": "what is the capital of France?"}},
+				"stream":         true,
+				"stream_options": map[string]any{"include_usage": true},
+				"tools": []any{
+					map[string]any{"type": "function", "function": map[string]any{"name": "fs_read", "description": "Read a file",
+						"parameters": map[string]any{"type": "object", "properties": map[string]any{"path": map[string]any{"type": "string"}}, "required": []any{"path"}}}},
+					map[string]any{"type": "function", "function": map[string]any{"name": "noargs", "parameters": map[string]any{"type": "object", "properties": map[string]any{}}}},
+				},
+				"tool_choice":         map[string]any{"type": "function", "function": map[string]any{"name": "fs_read"}},
+				"parallel_tool_calls": true,
+			},
+		},
+		{
+			name: "tool_choice keywords are strings; a tool step goes back as received",
+			req: Request{Model: "qwen-plus", ToolChoice: ToolChoiceNone, Messages: []Message{
+				{Role: "user", Content: "q"},
+				{Role: "assistant", ToolCalls: []ToolCall{{ID: "c0", Type: "function", Function: FunctionCall{Name: "a", Arguments: `{"x":1}`}}}},
+				{Role: "tool", ToolCallID: "c0", Content: "r"},
+			}},
+			want: map[string]any{
+				"model": "qwen-plus",
+				"messages": []any{
+					map[string]any{"role": "user", "content": "q"},
+					map[string]any{"role": "assistant", "content": "", "tool_calls": []any{map[string]any{"id": "c0", "type": "function", "function": map[string]any{"name": "a", "arguments": `{"x":1}`}}}},
+					map[string]any{"role": "tool", "tool_call_id": "c0", "content": "r"},
+				},
+				"stream":         true,
+				"stream_options": map[string]any{"include_usage": true},
+				"tool_choice":    "none",
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

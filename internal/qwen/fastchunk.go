@@ -12,10 +12,10 @@ import "unicode/utf8"
 //
 // chunkParser handles exactly that shape (keys in any order, unknown keys skipped) in one
 // pass, filling the chunk just as encoding/json would. It is deliberately not a JSON decoder:
-// on anything unusual — usage or error fields, a type it does not expect, several choices,
-// duplicate or case-folded keys, escaped keys, invalid UTF-8 or lone surrogates in text,
-// malformed JSON, trailing data — it declines, and the caller decodes the chunk with
-// encoding/json as before, so every unusual input behaves exactly as it always did.
+// on anything unusual — usage or error fields, tool call pieces, a type it does not expect,
+// several choices, duplicate or case-folded keys, escaped keys, invalid UTF-8 or lone
+// surrogates in text, malformed JSON, trailing data — it declines, and the caller decodes the
+// chunk with encoding/json as before, so every unusual input behaves exactly as it always did.
 // FuzzFastChunk checks that whatever it accepts decodes identically.
 type chunkParser struct {
 	b       []byte
@@ -30,7 +30,7 @@ const maxSkipDepth = 32
 var (
 	chunkKeys  = []string{"id", "choices", "usage", "error", "code"}
 	choiceKeys = []string{"index", "delta", "finish_reason"}
-	deltaKeys  = []string{"content", "reasoning_content"}
+	deltaKeys  = []string{"content", "reasoning_content", "tool_calls"}
 )
 
 // parse decodes data into c and reports whether it could. When it returns false c holds
@@ -119,6 +119,8 @@ func (p *chunkParser) delta(d *chunkDelta) bool {
 			return p.text(&d.Content)
 		case 1:
 			return p.text(&d.ReasoningContent)
+		case 2: // tool call pieces are rare (a few per step): encoding/json decodes them
+			return p.null()
 		case -1:
 			return p.skip(0)
 		}

@@ -45,6 +45,7 @@ type Stream struct {
 	jsonDec   *json.Decoder
 	jsonFed   int64 // bytes given to jsonDec so far
 	ids       idCache
+	calls     callAssembler
 	cur       Event
 	err       error
 	ended     bool
@@ -113,11 +114,20 @@ func (s *Stream) Next() bool {
 			e.Content = ch.Delta.Content
 			e.Reasoning = ch.Delta.ReasoningContent
 			e.FinishReason = ch.FinishReason
+			if len(ch.Delta.ToolCalls) > 0 {
+				e.CallsStarted = s.calls.add(ch.Delta.ToolCalls)
+			}
 		}
 		if e.FinishReason != "" {
 			s.sawFinish = true
+			calls, apiErr := s.calls.finish(e.FinishReason, s.requestID)
+			if apiErr != nil {
+				s.end(apiErr)
+				return false
+			}
+			e.ToolCalls = calls
 		}
-		if e.Content == "" && e.Reasoning == "" && e.FinishReason == "" && e.Usage == nil {
+		if e.Content == "" && e.Reasoning == "" && e.FinishReason == "" && e.Usage == nil && len(e.CallsStarted) == 0 {
 			continue
 		}
 		s.cur = e
@@ -168,7 +178,8 @@ func (s *Stream) Current() Event { return s.cur }
 
 // Err returns why the stream ended: nil after [DONE] or after EOF once a finish_reason was
 // seen; the context's error if ctx ended; otherwise an *APIError — KindTruncated (ended
-// early), KindTimeout (silent for IdleTimeout), KindNetwork (connection broken),
+// early, also in the middle of a tool call, whose pieces are then dropped), KindBadResponse
+// for a tool call without a name, KindTimeout (silent for IdleTimeout), KindNetwork (connection broken),
 // KindBadResponse (unparseable chunk) or the classified error sent inside the stream.
 // A stream ended by the caller's own Close reports nil.
 func (s *Stream) Err() error { return s.err }
@@ -239,14 +250,23 @@ func (s *Stream) endError(readErr error) error {
 	case s.userClose.Load():
 		return nil
 	case readErr == nil:
-		return &APIError{Kind: KindTruncated, HTTPStatus: http.StatusOK, RequestID: s.requestID}
+		return &APIError{Kind: KindTruncated, HTTPStatus: http.StatusOK, RequestID: s.requestID, Message: s.truncatedWhat()}
 	case errors.Is(readErr, io.ErrUnexpectedEOF):
 		// The chunked body ended mid-way: the server or a proxy dropped the connection.
-		return &APIError{Kind: KindTruncated, HTTPStatus: http.StatusOK, RequestID: s.requestID, Err: readErr}
+		return &APIError{Kind: KindTruncated, HTTPStatus: http.StatusOK, RequestID: s.requestID, Message: s.truncatedWhat(), Err: readErr}
 	case errors.Is(readErr, errLineTooLong):
 		return &APIError{Kind: KindBadResponse, HTTPStatus: http.StatusOK, RequestID: s.requestID, Err: readErr}
 	}
 	return &APIError{Kind: KindNetwork, HTTPStatus: http.StatusOK, RequestID: s.requestID, Err: readErr}
+}
+
+// truncatedWhat says what was cut off when it matters: a half-streamed tool call is dropped,
+// not run.
+func (s *Stream) truncatedWhat() string {
+	if s.calls.pending() {
+		return "the reply ended in the middle of a tool call; the call was not run"
+	}
+	return ""
 }
 
 // idleReader closes the stream when nothing arrives for d. Every read that returns bytes

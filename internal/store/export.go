@@ -167,13 +167,90 @@ func writeMarkdown(w *bufio.Writer, ec ExportedConversation) {
 		if m.Reasoning != "" {
 			fmt.Fprintf(w, "<details>\n<summary>Reasoning</summary>\n\n%s\n\n</details>\n\n", strings.TrimSpace(m.Reasoning))
 		}
-		if c := strings.TrimSpace(m.Content); c != "" {
-			fmt.Fprintf(w, "%s\n\n", c)
-		}
+		writeContentWithCalls(w, m)
 		if note := statusNote(m); note != "" {
 			fmt.Fprintf(w, "> _%s_\n\n", note)
 		}
 	}
+}
+
+// writeContentWithCalls writes the text with each step's tool calls where they happened.
+func writeContentWithCalls(w *bufio.Writer, m Message) {
+	at := 0
+	for _, tc := range m.ToolCalls {
+		if off := min(max(tc.TextOffset, at), len(m.Content)); off > at {
+			if c := strings.TrimSpace(m.Content[at:off]); c != "" {
+				fmt.Fprintf(w, "%s\n\n", c)
+			}
+			at = off
+		}
+		writeToolCall(w, tc)
+	}
+	if c := strings.TrimSpace(m.Content[at:]); c != "" {
+		fmt.Fprintf(w, "%s\n\n", c)
+	}
+}
+
+// mdResultLines is how much of a tool result the Markdown export shows: enough to see what
+// came back, not a whole file dump.
+const mdResultLines = 12
+
+func writeToolCall(w *bufio.Writer, tc ToolCall) {
+	name := tc.APIName
+	if tc.Tool != "" {
+		name = tc.Tool
+	}
+	where := ""
+	if tc.Server != "" {
+		where = " on `" + tc.Server + "`"
+	}
+	outcome := tc.Outcome
+	if outcome == "" {
+		outcome = tc.State
+	}
+	fmt.Fprintf(w, "> 🔧 **Tool call** `%s`%s — %s", name, where, outcome)
+	if tc.DurationMs > 0 {
+		fmt.Fprintf(w, " (%d ms)", tc.DurationMs)
+	}
+	w.WriteString("\n>\n")
+	fence := codeFence(tc.Arguments + tc.Result)
+	fmt.Fprintf(w, "> Arguments:\n>\n> %sjson\n%s\n> %s\n", fence, quoteLines(tc.Arguments), fence)
+	if tc.Result != "" {
+		lines := strings.Split(strings.TrimRight(tc.Result, "\n"), "\n")
+		more := ""
+		if len(lines) > mdResultLines {
+			more = fmt.Sprintf("> _… %d more lines_\n", len(lines)-mdResultLines)
+			lines = lines[:mdResultLines]
+		}
+		if tc.Truncated {
+			more += "> _The tool's output was cut to fit._\n"
+		}
+		fmt.Fprintf(w, ">\n> Result:\n>\n> %s\n%s\n> %s\n%s", fence, quoteLines(strings.Join(lines, "\n")), fence, more)
+	}
+	w.WriteString("\n")
+}
+
+// codeFence is a backtick fence longer than any run of backticks in the text, so a result
+// holding Markdown cannot close the block early.
+func codeFence(text string) string {
+	longest, run := 0, 0
+	for _, r := range text {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return strings.Repeat("`", max(3, longest+1))
+}
+
+func quoteLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = "> " + l
+	}
+	return strings.Join(lines, "\n")
 }
 
 func statusNote(m Message) string {

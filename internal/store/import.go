@@ -25,8 +25,8 @@ func refuse(format string, a ...any) error { return &ImportError{Reason: fmt.Spr
 // ImportReport counts what ImportJSON added.
 type ImportReport struct {
 	Conversations int `json:"conversations"`
-	Messages      int `json:"messages"`
-	Renamed       int `json:"renamed"` // conversations whose id already existed and got a new id
+	Messages      int `json:"messages"` // tool calls come with their messages and are not counted
+	Renamed       int `json:"renamed"`  // conversations whose id already existed and got a new id
 }
 
 // ImportJSON adds the conversations of an ExportJSON file. It is all or nothing: the whole
@@ -99,6 +99,25 @@ func (s *Store) ImportJSON(ctx context.Context, r io.Reader) (ImportReport, erro
 			}
 			if err := insertMessage(ctx, tx, m); err != nil {
 				return ImportReport{}, fmt.Errorf("store: import conversation %q: %w", ec.Title, err)
+			}
+			for _, tc := range m.ToolCalls {
+				tc.MessageID = m.ID
+				if tc.CreatedAt.IsZero() {
+					tc.CreatedAt = m.CreatedAt
+				}
+				if tc.UpdatedAt.IsZero() {
+					tc.UpdatedAt = tc.CreatedAt
+				}
+				// A call the exporting app had not finished is not running here either.
+				if tc.State != ToolStateDone {
+					tc.State, tc.Outcome = ToolStateDone, ToolOutcomeInterrupted
+					if tc.Result == "" {
+						tc.Result = InterruptedResult
+					}
+				}
+				if err := insertToolCall(ctx, tx, tc); err != nil {
+					return ImportReport{}, fmt.Errorf("store: import conversation %q: %w", ec.Title, err)
+				}
 			}
 		}
 		rep.Conversations++
@@ -261,11 +280,48 @@ func validateExport(ex Export) error {
 			case !timeInRange(m.CreatedAt) || !timeInRange(m.UpdatedAt):
 				return refuse("%s has a date outside the years 1678–2262", at)
 			}
+			if err := validateImportedCalls(at, m); err != nil {
+				return err
+			}
 			msgSeen[m.ID] = at
 		}
 		if c.ActiveLeaf != "" && !ids[c.ActiveLeaf] {
 			return refuse("%s shows message %q, which is not one of its messages", where, c.ActiveLeaf)
 		}
+	}
+	return nil
+}
+
+// validateImportedCalls checks a message's tool calls the way AddToolCall would, and that
+// each call points inside the message's text, so the context rebuilt from it is sound.
+func validateImportedCalls(at string, m Message) error {
+	if len(m.ToolCalls) > 0 && m.Role != RoleAssistant {
+		return refuse("%s has tool calls but is not an assistant message", at)
+	}
+	seen := map[string]bool{}
+	for k, tc := range m.ToolCalls {
+		call := fmt.Sprintf("%s: tool call %d", at, k+1)
+		switch {
+		case tc.MessageID != "" && tc.MessageID != m.ID:
+			return refuse("%s says it belongs to message %q", call, tc.MessageID)
+		case tc.CallID == "":
+			return refuse("%s has no call id", call)
+		case seen[tc.CallID]:
+			return refuse("%s has the same call id as another call of the message", call)
+		case tc.APIName == "":
+			return refuse("%s has no tool name", call)
+		case !knownToolStates[tc.State]:
+			return refuse("%s has unknown state %q", call, tc.State)
+		case !knownToolOutcomes[tc.Outcome]:
+			return refuse("%s has unknown outcome %q", call, tc.Outcome)
+		case tc.Step < 0 || tc.Index < 0:
+			return refuse("%s has a negative step or index", call)
+		case tc.TextOffset < 0 || tc.TextOffset > len(m.Content):
+			return refuse("%s is placed at %d, outside the message's text", call, tc.TextOffset)
+		case !timeInRange(tc.CreatedAt) || !timeInRange(tc.UpdatedAt):
+			return refuse("%s has a date outside the years 1678–2262", call)
+		}
+		seen[tc.CallID] = true
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ func FuzzImportJSON(f *testing.F) {
 	f.Add([]byte(`{"format":"qwendesk-export","version":1,"conversations":[{"id":"c","messages":[{"id":"m","role":"user","status":"complete"}]}]}`))
 	f.Add([]byte(`{"format":"qwendesk-export","version":1,"conversations":[{"id":"c","activeLeaf":"x","messages":[]}]}`))
 	f.Add([]byte(`{"format":"qwendesk-export","version":1,"conversations":[{"id":"c","messages":[{"id":"m","parentId":"m","role":"user","status":"complete"}]}]}`))
+	f.Add([]byte(`{"format":"qwendesk-export","version":1,"conversations":[{"id":"c","messages":[{"id":"m","role":"assistant","status":"complete","content":"ab","toolCalls":[{"callId":"x","apiName":"a","state":"done","outcome":"ok","textOffset":1,"result":"r"},{"callId":"y","apiName":"b","state":"running"}]}]}]}`))
 	f.Add([]byte(`not json`))
 	dst, _, err := Open(f.TempDir(), Options{})
 	if err != nil {

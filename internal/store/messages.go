@@ -160,6 +160,11 @@ func (s *Store) Message(ctx context.Context, id string) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("store: message: %w", err)
 	}
+	calls, err := toolCallsOf(ctx, s.db, m.ConversationID)
+	if err != nil {
+		return Message{}, err
+	}
+	m.ToolCalls = calls[m.ID]
 	return m, nil
 }
 
@@ -191,6 +196,14 @@ func messagesOf(ctx context.Context, q queryer, conversationID string) ([]Messag
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
+	}
+	rows.Close()
+	calls, err := toolCallsOf(ctx, q, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].ToolCalls = calls[out[i].ID]
 	}
 	return out, nil
 }

@@ -30,7 +30,62 @@ var migrations = []migration{
 	{"active branch", `ALTER TABLE conversations ADD COLUMN active_leaf TEXT NOT NULL DEFAULT ''`},
 	{"message images", `ALTER TABLE messages ADD COLUMN images TEXT NOT NULL DEFAULT ''`},
 	{"cjk bigram index", schemaV4},
+	{"tool calls", schemaV5},
 }
+
+// toolCallsVersion is the schema version that has the tool_calls table.
+const toolCallsVersion = 5
+
+// schemaV5 keeps the tool calls of assistant messages. A call is a row from the moment the
+// model asks for it (state requested), so a crash during the call leaves a row that Open
+// marks interrupted; its result lands with state done. text_offset is the UTF-8 byte offset
+// in the message's content where the step that asked for it ended: the UI places the call
+// there, and the request context is rebuilt per step from it. Results are searchable once
+// done, through a trigram index like messages_fts (short terms use instr(), see search.go).
+// One trigger handles updates so the index's delete always runs before its insert.
+const schemaV5 = `
+CREATE TABLE tool_calls (
+	seq          INTEGER PRIMARY KEY,
+	message_id   TEXT    NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+	call_id      TEXT    NOT NULL,
+	step         INTEGER NOT NULL,
+	call_index   INTEGER NOT NULL,
+	text_offset  INTEGER NOT NULL,
+	api_name     TEXT    NOT NULL,
+	server       TEXT    NOT NULL DEFAULT '',
+	tool         TEXT    NOT NULL DEFAULT '',
+	arguments    TEXT    NOT NULL DEFAULT '',
+	state        TEXT    NOT NULL,
+	outcome      TEXT    NOT NULL DEFAULT '',
+	result       TEXT    NOT NULL DEFAULT '',
+	truncated    INTEGER NOT NULL DEFAULT 0,
+	duration_ms  INTEGER NOT NULL DEFAULT 0,
+	created_at   INTEGER NOT NULL,
+	updated_at   INTEGER NOT NULL,
+	UNIQUE (message_id, call_id)
+);
+CREATE INDEX tool_calls_unfinished ON tool_calls (state) WHERE state <> 'done';
+
+CREATE VIRTUAL TABLE tool_calls_fts USING fts5 (
+	result,
+	content = 'tool_calls',
+	content_rowid = 'seq',
+	tokenize = 'trigram case_sensitive 0'
+);
+CREATE TRIGGER tool_calls_fts_insert AFTER INSERT ON tool_calls
+WHEN new.state = 'done' BEGIN
+	INSERT INTO tool_calls_fts (rowid, result) VALUES (new.seq, new.result);
+END;
+CREATE TRIGGER tool_calls_fts_delete AFTER DELETE ON tool_calls
+WHEN old.state = 'done' BEGIN
+	INSERT INTO tool_calls_fts (tool_calls_fts, rowid, result) VALUES ('delete', old.seq, old.result);
+END;
+CREATE TRIGGER tool_calls_fts_update AFTER UPDATE OF result, state ON tool_calls
+WHEN old.state = 'done' OR new.state = 'done' BEGIN
+	INSERT INTO tool_calls_fts (tool_calls_fts, rowid, result) SELECT 'delete', old.seq, old.result WHERE old.state = 'done';
+	INSERT INTO tool_calls_fts (rowid, result) SELECT new.seq, new.result WHERE new.state = 'done';
+END;
+`
 
 // schemaV4 indexes 1- and 2-character CJK substrings, which the trigram index cannot answer
 // (search.go used a full instr() scan for them). The indexed text is derived by

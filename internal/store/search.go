@@ -17,10 +17,14 @@ type SearchPart struct {
 	Match bool   `json:"match"`
 }
 
-// SearchHit is one matching message, or the conversation's title when MessageID is "".
+// SearchHit is one matching message, or the conversation's title when MessageID is "". A hit
+// in a tool call's result has InToolResult set and names the call (the message is the
+// assistant message that made it).
 type SearchHit struct {
 	ConversationID string       `json:"conversationId"`
 	MessageID      string       `json:"messageId"`
+	InToolResult   bool         `json:"inToolResult"`
+	ToolCallID     string       `json:"toolCallId,omitempty"`
 	Role           string       `json:"role"`
 	Snippet        []SearchPart `json:"snippet"`
 	CreatedAt      time.Time    `json:"createdAt" ts_type:"string"`
@@ -49,7 +53,9 @@ const (
 // Search finds live messages and titles containing every whitespace-separated term of query
 // (case-insensitive for ASCII; any script, so "天气" finds "今天天气很好"). Terms of three or
 // more characters go through the FTS5 trigram index, 1–2 character CJK terms through the
-// bigram index; other short ones are checked with instr(), which needs no escaping. Groups come title matches first, then by most recent hit; at most
+// bigram index; other short ones are checked with instr(), which needs no escaping. Results
+// of finished tool calls are searched too (hits say InToolResult). Groups come title
+// matches first, then by most recent hit; at most
 // limit hits in all (limit <= 0 means 50), dealt one per group per round, newest first within
 // a group.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGroup, error) {
@@ -117,6 +123,38 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: search messages: %w", err)
+	}
+	rows.Close()
+
+	q, args = toolResultQuery(terms, limit)
+	rows, err = s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search tool results: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		h := SearchHit{InToolResult: true}
+		var result, title string
+		var created, updated int64
+		if err := rows.Scan(&h.MessageID, &h.ToolCallID, &h.ConversationID, &h.Role, &result, &created, &title, &updated); err != nil {
+			return nil, fmt.Errorf("store: search tool results: %w", err)
+		}
+		h.CreatedAt = fromNanos(created)
+		h.Snippet = highlight(result, terms, snippetRunes)
+		g := group(h.ConversationID, title, updated)
+		g.Hits = append(g.Hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search tool results: %w", err)
+	}
+	// Message and tool result hits came from two queries: newest first again, the title
+	// hit (if any) staying first.
+	for _, g := range order {
+		hits := g.Hits
+		if g.TitleMatch != nil {
+			hits = hits[1:]
+		}
+		sort.SliceStable(hits, func(i, j int) bool { return hits[i].CreatedAt.After(hits[j].CreatedAt) })
 	}
 
 	latest := func(g *SearchGroup) int64 {
@@ -197,6 +235,38 @@ func messageQuery(terms []string, limit int) (string, []any) {
 		FROM ` + from + ` JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
 		WHERE ` + strings.Join(conds, " AND ") + `
 		ORDER BY m.created_at DESC, m.seq DESC LIMIT ?`, append(args, limit)
+}
+
+// toolResultQuery selects finished tool calls of live conversations whose result contains
+// every term, newest first. Long terms use the trigram index; short ones instr(): tool
+// results are far fewer than messages, so the scan stays cheap and no bigram index is kept.
+func toolResultQuery(terms []string, limit int) (string, []any) {
+	var long, short []string
+	for _, t := range terms {
+		if utf8.RuneCountInString(t) >= minTrigramRunes {
+			long = append(long, t)
+		} else {
+			short = append(short, t)
+		}
+	}
+	from := `tool_calls t`
+	conds := []string{`t.state = 'done'`}
+	var args []any
+	if len(long) > 0 {
+		from = `tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid`
+		conds = append(conds, `tool_calls_fts MATCH ?`)
+		args = append(args, ftsQuery(long))
+	}
+	if len(short) > 0 {
+		w, a := instrFilter("t.result", short)
+		conds = append(conds, w)
+		args = append(args, a...)
+	}
+	return `SELECT t.message_id, t.call_id, m.conversation_id, m.role, t.result, t.updated_at, c.title, c.updated_at
+		FROM ` + from + ` JOIN messages m ON m.id = t.message_id
+		JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
+		WHERE ` + strings.Join(conds, " AND ") + `
+		ORDER BY t.updated_at DESC, t.seq DESC LIMIT ?`, append(args, limit)
 }
 
 // searchTerms splits on whitespace and drops duplicates (case-insensitively).

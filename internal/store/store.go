@@ -106,9 +106,13 @@ type Message struct {
 	FirstTokenMs    int64  `json:"firstTokenMs"`
 	DurationMs      int64  `json:"durationMs"`
 	// Images are data: URLs attached to a user message for vision models.
-	Images    []string  `json:"images,omitempty"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	Images []string `json:"images,omitempty"`
+	// ToolCalls are the calls an assistant message made, in step and index order. Read
+	// with the message; written by AddToolCall/UpdateToolCall (AddMessage ignores them,
+	// ImportJSON inserts them).
+	ToolCalls []ToolCall `json:"toolCalls,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+	UpdatedAt time.Time  `json:"updatedAt"`
 }
 
 // NewID returns a fresh random id (32 hex characters) for a conversation or message.
