@@ -24,7 +24,7 @@ func errorKinds() []string {
 	kinds := []string{
 		chat.KindInvalidInput, chat.KindNotFound, chat.KindBusy, chat.KindNoKey, chat.KindInternal,
 		chat.KindStorage, chat.KindStarting, chat.KindKeychain, chat.KindPermission, chat.KindExport,
-		chat.KindImport, chat.KindStartup,
+		chat.KindImport, chat.KindStartup, chat.KindToolLimit,
 	}
 	for _, k := range []qwen.Kind{qwen.KindAuth, qwen.KindAccessDenied, qwen.KindBilling, qwen.KindRateLimit,
 		qwen.KindQuota, qwen.KindModeration, qwen.KindBadRequest, qwen.KindModelNotFound, qwen.KindServer,
@@ -48,6 +48,7 @@ func contractEvents() []contractEvent {
 		{"EV_DONE", chat.EventDone, chat.DoneEvent{}},
 		{"EV_ERROR", chat.EventError, chat.ErrorEvent{}},
 		{"EV_RETRY", chat.EventRetry, chat.RetryEvent{}},
+		{"EV_TOOL", chat.EventTool, chat.ToolEvent{}},
 		{"EV_CONVERSATIONS_CHANGED", chat.EventConversationsChanged, chat.ConversationsChangedEvent{}},
 	}
 }

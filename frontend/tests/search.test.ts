@@ -28,6 +28,8 @@ function group(id: string, hits: string[], title = `Chat ${id}`): SearchGroup {
         { text: '协程', match: true },
       ],
       createdAt: '',
+      inToolResult: false,
+      toolCallId: '',
     })),
   };
 }

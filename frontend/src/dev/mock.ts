@@ -203,7 +203,7 @@ export function installMock(scenario: string): void {
               .map((m) => ({ m, p: parts(m.content, q) }))
               .filter((x) => x.p)
               .slice(0, 3)
-              .map(({ m, p }) => ({ conversationId: c.id, messageId: m.id, role: m.role, snippet: p!, createdAt: m.createdAt }));
+              .map(({ m, p }) => ({ conversationId: c.id, messageId: m.id, role: m.role, snippet: p!, createdAt: m.createdAt, inToolResult: false, toolCallId: '' }));
             if (titleMatch || hits.length) groups.push({ conversationId: c.id, title: c.title, updatedAt: c.updatedAt, titleMatch, hits });
           }
           return groups;

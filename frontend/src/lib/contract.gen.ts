@@ -213,6 +213,28 @@ export interface RetryEvent {
   kind: string;
 }
 
+/** Go: chat.ToolEvent */
+export interface ToolEvent {
+  requestId: string;
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  callId: string;
+  name: string;
+  server: string;
+  tool: string;
+  arguments: string;
+  state: string;
+  outcome?: string;
+  result?: string;
+  resultCut: boolean;
+  truncated: boolean;
+  durationMs: number;
+  step: number;
+  index: number;
+  textOffset: number;
+}
+
 /** Go: chat.ConversationsChangedEvent */
 export interface ConversationsChangedEvent {
   conversationId: string;
@@ -231,6 +253,7 @@ export interface Message {
   error?: TurnError | null;
   versions?: Versions | null;
   images?: string[];
+  toolCalls?: ToolCall[];
   model: string;
   createdAt: string;
 }
@@ -245,6 +268,8 @@ export interface SearchPart {
 export interface SearchHit {
   conversationId: string;
   messageId: string;
+  inToolResult: boolean;
+  toolCallId?: string;
   role: string;
   snippet: SearchPart[];
   createdAt: string;
@@ -305,6 +330,26 @@ export interface Versions {
   ids: string[];
 }
 
+/** Go: store.ToolCall */
+export interface ToolCall {
+  messageId: string;
+  callId: string;
+  step: number;
+  index: number;
+  textOffset: number;
+  apiName: string;
+  server: string;
+  tool: string;
+  arguments: string;
+  state: string;
+  outcome: string;
+  result: string;
+  truncated: boolean;
+  durationMs: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** Go: qwen.PromptTokensDetails */
 export interface PromptTokensDetails {
   cached_tokens: number;
@@ -359,6 +404,7 @@ export const EV_DELTA = "chat:delta";
 export const EV_DONE = "chat:done";
 export const EV_ERROR = "chat:error";
 export const EV_RETRY = "chat:retry";
+export const EV_TOOL = "chat:tool";
 export const EV_CONVERSATIONS_CHANGED = "conversations:changed";
 
 /** Each event's payload. */
@@ -367,6 +413,7 @@ export interface EventPayloads {
   [EV_DONE]: DoneEvent;
   [EV_ERROR]: ErrorEvent;
   [EV_RETRY]: RetryEvent;
+  [EV_TOOL]: ToolEvent;
   [EV_CONVERSATIONS_CHANGED]: ConversationsChangedEvent;
 }
 
@@ -384,6 +431,7 @@ export const ERROR_KINDS = [
   "export",
   "import",
   "startup",
+  "tool_limit",
   "auth",
   "access_denied",
   "billing",

@@ -9,6 +9,7 @@ export namespace buildinfo {
 	    goVersion: string;
 	    wails: string;
 	    platform: string;
+	    summary: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Info(source);
@@ -24,6 +25,7 @@ export namespace buildinfo {
 	        this.goVersion = source["goVersion"];
 	        this.wails = source["wails"];
 	        this.platform = source["platform"];
+	        this.summary = source["summary"];
 	    }
 	}
 
@@ -74,6 +76,7 @@ export namespace chat {
 	    error?: TurnError;
 	    versions?: Versions;
 	    images?: string[];
+	    toolCalls?: store.ToolCall[];
 	    model: string;
 	    createdAt: string;
 	
@@ -93,6 +96,7 @@ export namespace chat {
 	        this.error = this.convertValues(source["error"], TurnError);
 	        this.versions = this.convertValues(source["versions"], Versions);
 	        this.images = source["images"];
+	        this.toolCalls = this.convertValues(source["toolCalls"], store.ToolCall);
 	        this.model = source["model"];
 	        this.createdAt = source["createdAt"];
 	    }
@@ -247,28 +251,6 @@ export namespace chat {
 
 export namespace main {
 	
-	export class Preferences {
-	    theme: string;
-	    language: string;
-	    fontSize: number;
-	    sendKey: string;
-	    proxyMode: string;
-	    proxyURL: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Preferences(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.theme = source["theme"];
-	        this.language = source["language"];
-	        this.fontSize = source["fontSize"];
-	        this.sendKey = source["sendKey"];
-	        this.proxyMode = source["proxyMode"];
-	        this.proxyURL = source["proxyURL"];
-	    }
-	}
 	export class Endpoint {
 	    region: string;
 	    baseURL: string;
@@ -294,7 +276,7 @@ export namespace main {
 	    build: buildinfo.Info;
 	    problems: string[];
 	    titles: chat.TitleOptions;
-	    preferences: Preferences;
+	    preferences: settings.Preferences;
 	    prices: pricing.Price[];
 	
 	    static createFrom(source: any = {}) {
@@ -311,7 +293,7 @@ export namespace main {
 	        this.build = this.convertValues(source["build"], buildinfo.Info);
 	        this.problems = source["problems"];
 	        this.titles = this.convertValues(source["titles"], chat.TitleOptions);
-	        this.preferences = this.convertValues(source["preferences"], Preferences);
+	        this.preferences = this.convertValues(source["preferences"], settings.Preferences);
 	        this.prices = this.convertValues(source["prices"], pricing.Price);
 	    }
 	
@@ -370,22 +352,6 @@ export namespace main {
 	        this.requestId = source["requestId"];
 	    }
 	}
-	export class ModelInfo {
-	    model: string;
-	    baseURL: string;
-	    region: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new ModelInfo(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.model = source["model"];
-	        this.baseURL = source["baseURL"];
-	        this.region = source["region"];
-	    }
-	}
 	export class ModelList {
 	    models: string[];
 	    live: boolean;
@@ -400,21 +366,6 @@ export namespace main {
 	        this.models = source["models"];
 	        this.live = source["live"];
 	        this.problem = source["problem"];
-	    }
-	}
-	
-	export class PromptPreset {
-	    name: string;
-	    prompt: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new PromptPreset(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.prompt = source["prompt"];
 	    }
 	}
 	export class UsageRow {
@@ -478,21 +429,6 @@ export namespace main {
 		    }
 		    return a;
 		}
-	}
-	
-	export class ViewState {
-	    conversationId: string;
-	    scrollTop: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new ViewState(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.conversationId = source["conversationId"];
-	        this.scrollTop = source["scrollTop"];
-	    }
 	}
 
 }
@@ -632,11 +568,68 @@ export namespace secrets {
 
 }
 
+export namespace settings {
+	
+	export class Preferences {
+	    theme: string;
+	    language: string;
+	    fontSize: number;
+	    sendKey: string;
+	    proxyMode: string;
+	    proxyURL: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Preferences(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.theme = source["theme"];
+	        this.language = source["language"];
+	        this.fontSize = source["fontSize"];
+	        this.sendKey = source["sendKey"];
+	        this.proxyMode = source["proxyMode"];
+	        this.proxyURL = source["proxyURL"];
+	    }
+	}
+	export class PromptPreset {
+	    name: string;
+	    prompt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PromptPreset(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.prompt = source["prompt"];
+	    }
+	}
+	export class View {
+	    conversationId: string;
+	    scrollTop: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new View(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversationId = source["conversationId"];
+	        this.scrollTop = source["scrollTop"];
+	    }
+	}
+
+}
+
 export namespace store {
 	
 	export class SearchHit {
 	    conversationId: string;
 	    messageId: string;
+	    inToolResult: boolean;
+	    toolCallId?: string;
 	    role: string;
 	    snippet: SearchPart[];
 	    createdAt: string;
@@ -649,6 +642,8 @@ export namespace store {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.conversationId = source["conversationId"];
 	        this.messageId = source["messageId"];
+	        this.inToolResult = source["inToolResult"];
+	        this.toolCallId = source["toolCallId"];
 	        this.role = source["role"];
 	        this.snippet = this.convertValues(source["snippet"], SearchPart);
 	        this.createdAt = source["createdAt"];
@@ -725,6 +720,69 @@ export namespace store {
 		}
 	}
 	
+	
+	export class ToolCall {
+	    messageId: string;
+	    callId: string;
+	    step: number;
+	    index: number;
+	    textOffset: number;
+	    apiName: string;
+	    server: string;
+	    tool: string;
+	    arguments: string;
+	    state: string;
+	    outcome: string;
+	    result: string;
+	    truncated: boolean;
+	    durationMs: number;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new ToolCall(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.messageId = source["messageId"];
+	        this.callId = source["callId"];
+	        this.step = source["step"];
+	        this.index = source["index"];
+	        this.textOffset = source["textOffset"];
+	        this.apiName = source["apiName"];
+	        this.server = source["server"];
+	        this.tool = source["tool"];
+	        this.arguments = source["arguments"];
+	        this.state = source["state"];
+	        this.outcome = source["outcome"];
+	        this.result = source["result"];
+	        this.truncated = source["truncated"];
+	        this.durationMs = source["durationMs"];
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 

@@ -4,6 +4,7 @@ import {chat} from '../models';
 import {secrets} from '../models';
 import {main} from '../models';
 import {pricing} from '../models';
+import {settings} from '../models';
 import {store} from '../models';
 
 export function ContinueReply(arg1:string,arg2:string):Promise<chat.Turn>;
@@ -24,19 +25,15 @@ export function ImportConversations():Promise<main.ImportResult>;
 
 export function ListConversations():Promise<Array<chat.ConversationSummary>>;
 
-export function ModelInfo():Promise<main.ModelInfo>;
-
 export function Models():Promise<main.ModelList>;
 
 export function NewConversation():Promise<chat.Conversation>;
 
 export function PinConversation(arg1:string,arg2:boolean):Promise<void>;
 
-export function Preferences():Promise<main.Preferences>;
-
 export function Prices():Promise<Array<pricing.Price>>;
 
-export function PromptPresets():Promise<Array<main.PromptPreset>>;
+export function PromptPresets():Promise<Array<settings.PromptPreset>>;
 
 export function Regenerate(arg1:string,arg2:string):Promise<chat.Turn>;
 
@@ -62,11 +59,11 @@ export function SetEndpoint(arg1:string,arg2:string):Promise<main.Endpoint>;
 
 export function SetModel(arg1:string):Promise<string>;
 
-export function SetPreferences(arg1:main.Preferences):Promise<main.Preferences>;
+export function SetPreferences(arg1:settings.Preferences):Promise<settings.Preferences>;
 
 export function SetPrices(arg1:Array<pricing.Price>):Promise<Array<pricing.Price>>;
 
-export function SetPromptPresets(arg1:Array<main.PromptPreset>):Promise<Array<main.PromptPreset>>;
+export function SetPromptPresets(arg1:Array<settings.PromptPreset>):Promise<Array<settings.PromptPreset>>;
 
 export function SetTitleOptions(arg1:boolean,arg2:string):Promise<chat.TitleOptions>;
 
@@ -80,4 +77,4 @@ export function UpdateConversationSettings(arg1:string,arg2:chat.ConversationSet
 
 export function Usage(arg1:number):Promise<main.UsageReport>;
 
-export function ViewState():Promise<main.ViewState>;
+export function ViewState():Promise<settings.View>;

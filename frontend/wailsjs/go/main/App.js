@@ -38,10 +38,6 @@ export function ListConversations() {
   return window['go']['main']['App']['ListConversations']();
 }
 
-export function ModelInfo() {
-  return window['go']['main']['App']['ModelInfo']();
-}
-
 export function Models() {
   return window['go']['main']['App']['Models']();
 }
@@ -52,10 +48,6 @@ export function NewConversation() {
 
 export function PinConversation(arg1, arg2) {
   return window['go']['main']['App']['PinConversation'](arg1, arg2);
-}
-
-export function Preferences() {
-  return window['go']['main']['App']['Preferences']();
 }
 
 export function Prices() {
