@@ -277,15 +277,10 @@ func (a *App) Conversation(id string) (chat.Conversation, error) {
 	return a.chat.Conversation(a.root, id)
 }
 
-// maxSendBytes rejects absurd payloads before any work; chat applies the finer limit.
-const maxSendBytes = 4 * chat.MaxInputRunes
 
 // Send posts text to the conversation and starts streaming the reply. It returns once the
 // turn is registered; the reply arrives as chat:* events.
 func (a *App) Send(conversationID, text string) (chat.Turn, error) {
-	if err := checkText(text); err != nil {
-		return chat.Turn{}, err
-	}
 	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
 		return a.chat.Send(ctx, chat.SendInput{ConversationID: conversationID, Text: text, Model: model, RequestID: requestID}, onEnd)
 	})
@@ -294,9 +289,6 @@ func (a *App) Send(conversationID, text string) (chat.Turn, error) {
 // SendWithImages posts text with images (data: URLs, for vision models) to the
 // conversation; the text may be empty.
 func (a *App) SendWithImages(conversationID, text string, images []string) (chat.Turn, error) {
-	if err := checkText(text); err != nil {
-		return chat.Turn{}, err
-	}
 	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
 		return a.chat.Send(ctx, chat.SendInput{ConversationID: conversationID, Text: text, Images: images, Model: model, RequestID: requestID}, onEnd)
 	})
@@ -315,9 +307,6 @@ func (a *App) Regenerate(conversationID, replyID string) (chat.Turn, error) {
 // EditMessage sends a changed version of one of the user's messages as a new branch.
 func (a *App) EditMessage(conversationID, messageID, text string) (chat.Turn, error) {
 	if err := checkID(messageID); err != nil {
-		return chat.Turn{}, err
-	}
-	if err := checkText(text); err != nil {
 		return chat.Turn{}, err
 	}
 	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
@@ -361,13 +350,6 @@ func (a *App) startTurn(conversationID string, start func(ctx context.Context, r
 	return turn, nil
 }
 
-// checkText rejects absurd payloads before any work; chat applies the finer limits.
-func checkText(text string) error {
-	if len(text) > maxSendBytes {
-		return &chat.UserError{Kind: chat.KindInvalidInput, Message: fmt.Sprintf("The message is too long (the limit is %d characters).", chat.MaxInputRunes)}
-	}
-	return nil
-}
 
 // SelectVersion shows another version of a message and the newest continuation below it.
 func (a *App) SelectVersion(conversationID, messageID string) (chat.Conversation, error) {

@@ -66,6 +66,10 @@ func launchBinary(t *testing.T, bin, dataDir string, env ...string) *app {
 			_ = cmd.Process.Kill()
 			<-a.exited
 		}
+		// WebKit's web and network processes share the app's process group. Left behind by
+		// a kill, each keeps its X connection open, and enough of them make Xvfb refuse the
+		// next app ("failed to init GTK").
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		if t.Failed() {
 			t.Logf("app output:\n%s", out.String())
 			if log, err := os.ReadFile(filepath.Join(dataDir, "qwendesk.log")); err == nil {

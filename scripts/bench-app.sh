@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures the built binary in a real window (issue 6, item 4): launch to first paint, memory
+# Measures the built binary in a real window: launch to first paint, memory
 # of the whole process tree at idle and after a 1 MB answer, binary size. Like e2e.sh it runs
 # with a throwaway HOME, a private D-Bus session with an unlocked gnome-keyring, and Xvfb, so
 # nothing of the developer's own desktop is touched.

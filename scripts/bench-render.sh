@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rendering a long answer (issue 6, item 3): QwenDesk's Markdown.svelte vs marked full re-parse +
+# Rendering a long answer: QwenDesk's Markdown.svelte vs marked full re-parse +
 # innerHTML, streamed at 2,000 tokens/s in headless Debian chromium, side by side in one run.
 #   scripts/bench-render.sh [REPS] [OUT_JSON]     (defaults: 3, build/bench/render.json)
 set -euo pipefail

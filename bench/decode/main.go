@@ -1,4 +1,4 @@
-// Command decode measures issue 6, item 1 ("Stream decoding"): the same recorded DashScope
+// Command decode measures stream decoding: the same recorded DashScope
 // stream decoded by QwenDesk's client and by the SSE + chunk parsing of openai-go v3 and
 // go-openai, side by side in one process. See decoders.go for how each is fed.
 //

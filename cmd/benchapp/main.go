@@ -1,4 +1,4 @@
-// Command benchapp measures the built QwenDesk binary in a real window (issue 6, item 4): time
+// Command benchapp measures the built QwenDesk binary in a real window: time
 // from exec to first paint, resident memory of the whole process tree at idle and after
 // streaming a 1 MB answer, and the binary's size. It needs an X display, xdotool and
 // ImageMagick's import; run it through scripts/bench-app.sh (private HOME and D-Bus, Xvfb):

@@ -1,4 +1,4 @@
-// Command benchhistory measures the history store at scale (issue 6, item 5): it generates
+// Command benchhistory measures the history store at scale: it generates
 // 10,000 conversations and 1,000,000 messages of mixed Chinese and English (one conversation
 // of 5,000 messages), then times, through the app's own code paths, opening the store,
 // listing the sidebar's first page, opening the long conversation and searching.
@@ -239,7 +239,7 @@ func run(scale float64, dir, outPath string, seed uint64, maxFigure time.Duratio
 		}
 	}
 
-	res := Output{Benchmark: "history at scale (issue 6, item 5)", When: time.Now().UTC(), Machine: machine(),
+	res := Output{Benchmark: "history at scale", When: time.Now().UTC(), Machine: machine(),
 		Scale: scale, Seed: seed, Store: gen, Rows: rows}
 	if err := writeJSON(outPath, res); err != nil {
 		return err

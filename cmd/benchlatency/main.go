@@ -1,5 +1,5 @@
 // Command benchlatency measures the latency QwenDesk adds between DashScope writing a chunk and
-// the window being told about it (issue 6, item 2), in one process:
+// the window being told about it, in one process:
 //
 //	go run ./cmd/benchlatency -out build/bench/latency.json
 //

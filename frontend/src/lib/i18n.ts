@@ -792,9 +792,6 @@ const zh: Record<MessageKey, string> = {
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };
 
-/** @deprecated The language at start-up; use getLang(), which follows setLanguage(). */
-export const lang: Lang = getLang();
-
 export type Params = Record<string, string | number>;
 
 export function translate(l: Lang, key: MessageKey, params?: Params): string {
