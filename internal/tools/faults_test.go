@@ -1,3 +1,5 @@
+//go:build unix
+
 package tools
 
 import (
@@ -10,16 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"qwendesk/internal/toolcall"
 	"qwendesk/internal/tools/mcpconfig"
 )
-
-func approved(s mcpconfig.Server, tools ...string) mcpconfig.Server {
-	s.AutoApprove = tools
-	return s
-}
-
-var allFake = []string{"echo", "search", "env", "crash", "hang", "big", "fail", "mixed", "noisy", "spawn"}
 
 func TestCrashMidCallFailsThePendingCallAtOnce(t *testing.T) {
 	dir := t.TempDir()
@@ -180,6 +177,7 @@ func TestCommandIsFoundOnTheLoginShellPath(t *testing.T) {
 }
 
 func TestNoChildOutlivesClose(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
 	dir := t.TempDir()
 	writeConfig(t, dir, named("a", approved(fakeCmd("ok"), "spawn")), named("b", fakeCmd("stubborn")))
 	m, err := New(Options{Dir: dir, StopGrace: 300 * time.Millisecond, Shell: "/nonexistent"})
@@ -217,6 +215,7 @@ func TestNoChildOutlivesClose(t *testing.T) {
 	if st, _ := m.Server("a"); st.State != StateStopped {
 		t.Fatalf("after Close: %s", st.State)
 	}
+	goleak.VerifyNone(t, ignore)
 }
 
 // alive reports whether pid is a running process (a zombie waiting for a reaper is dead).

@@ -150,6 +150,13 @@ func writeConfig(t *testing.T, dir string, servers ...mcpconfig.Server) {
 	}
 }
 
+func approved(s mcpconfig.Server, tools ...string) mcpconfig.Server {
+	s.AutoApprove = tools
+	return s
+}
+
+var allFake = []string{"echo", "search", "env", "crash", "hang", "big", "fail", "mixed", "noisy", "spawn"}
+
 func named(name string, s mcpconfig.Server) mcpconfig.Server { s.Name = name; return s }
 
 // newManager starts a Manager over dir's mcp.json and closes it at the end of the test.

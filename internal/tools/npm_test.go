@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,15 +53,26 @@ func TestFilesystemServer(t *testing.T) {
 	writeConfig(t, dir, srv)
 
 	asked := make(chan ApprovalRequest, 10)
-	var answer Decision = AllowOnce
-	never := false
+	var (
+		mu     sync.Mutex
+		answer Decision = AllowOnce
+		never  bool
+	)
+	decide := func(d Decision, wait bool) {
+		mu.Lock()
+		answer, never = d, wait
+		mu.Unlock()
+	}
 	approver := ApproverFunc(func(ctx context.Context, req ApprovalRequest) (Decision, error) {
 		asked <- req
-		if never {
+		mu.Lock()
+		d, wait := answer, never
+		mu.Unlock()
+		if wait {
 			<-ctx.Done()
 			return "", ctx.Err()
 		}
-		return answer, nil
+		return d, nil
 	})
 	m := newManager(t, Options{Dir: dir, Approver: approver})
 	st := waitState(t, m, "files", StateReady)
@@ -87,7 +99,7 @@ func TestFilesystemServer(t *testing.T) {
 	}
 
 	// Deny.
-	answer = Deny
+	decide(Deny, false)
 	res = m.Run(context.Background(), read)
 	if res.Outcome != toolcall.OutcomeDenied || !strings.Contains(res.Content, "declined") {
 		t.Fatalf("deny: %s %q", res.Outcome, res.Content)
@@ -95,7 +107,7 @@ func TestFilesystemServer(t *testing.T) {
 	<-asked
 
 	// No answer until Stop.
-	never = true
+	decide(Deny, true)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()
@@ -104,10 +116,9 @@ func TestFilesystemServer(t *testing.T) {
 		t.Fatalf("stop while asking: %s after %s", res.Outcome, time.Since(start))
 	}
 	<-asked
-	never = false
 
 	// Always allow: saved in mcp.json, and not asked again.
-	answer = AlwaysAllow
+	decide(AlwaysAllow, false)
 	if res = m.Run(context.Background(), read); res.Outcome != toolcall.OutcomeOK {
 		t.Fatalf("always allow: %s %q", res.Outcome, res.Content)
 	}
