@@ -316,6 +316,9 @@ func (m *Manager) run(inst *instance) {
 
 	client := mcp.NewClient(&mcp.Implementation{Name: "QwenDesk", Version: m.o.ClientVersion}, &mcp.ClientOptions{
 		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
+			if inst.ctx.Err() != nil {
+				return // stopping: Close may already be waiting on wg
+			}
 			m.wg.Add(1)
 			go func() {
 				defer m.wg.Done()
