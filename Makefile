@@ -40,9 +40,12 @@ test: setup
 	$(MAKE) --no-print-directory test-go test-fuzz test-cross test-keychain test-frontend check-bindings build test-e2e dist test-install
 	@echo "make test: all suites passed"
 
+# The MCP tool layer's tests run against real servers from npm (scripts/mcp-servers.sh).
+MCP_SERVERS := $(CURDIR)/build/mcp-servers
 test-go:
 	go vet -tags $(TAGS) ./...
-	go test -tags $(TAGS) -race -count=1 ./...
+	./scripts/mcp-servers.sh $(MCP_SERVERS)
+	QWENDESK_MCP_SERVERS=$(MCP_SERVERS) go test -tags $(TAGS) -race -count=1 ./...
 
 ## test-cross: the Windows build compiles (pure Go: WebView2 needs no cgo), and every package
 ## that does not need cgo vets for macOS
