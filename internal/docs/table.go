@@ -2,6 +2,7 @@ package docs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -35,7 +36,7 @@ func (t *table) add(row []string) {
 	if len(row) > t.maxCols {
 		row = row[:t.maxCols]
 	}
-	t.rows = append(t.rows, row)
+	t.rows = append(t.rows, slices.Clone(row)) // callers reuse their row slice
 }
 
 func (t *table) truncated() bool { return t.droppedRows > 0 || t.width > t.maxCols }
