@@ -111,3 +111,6 @@ fuzz:
 	go test -run XXX -fuzz FuzzStreamChunks -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzFastChunk -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzImportJSON -fuzztime $(FUZZTIME) ./internal/store/
+	go test -run XXX -fuzz FuzzDecodeText -fuzztime $(FUZZTIME) ./internal/docs/
+	go test -run XXX -fuzz FuzzOffice -fuzztime $(FUZZTIME) ./internal/docs/
+	go test -run XXX -fuzz FuzzPDF -fuzztime $(FUZZTIME) ./internal/docs/
