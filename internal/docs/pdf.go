@@ -44,6 +44,9 @@ func (p *pdfEngine) start() (pdfium.Pool, error) {
 		MinIdle:  0,
 		MaxIdle:  1,
 		MaxTotal: 2, // two files at once at most; a third waits (bounded by its ctx)
+		// A fresh instance per file costs a module instantiation and FPDF_InitLibrary;
+		// a killed one is discarded by Kill either way.
+		ReuseWorkers: true,
 		// Nothing is mounted: documents arrive as bytes, and PDFium has no reason to see disk.
 		FSConfig: wazero.NewFSConfig(),
 		Stdout:   io.Discard,
