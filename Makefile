@@ -119,3 +119,6 @@ fuzz:
 	go test -run XXX -fuzz FuzzImportJSON -fuzztime $(FUZZTIME) ./internal/store/
 	go test -run XXX -fuzz FuzzParse -fuzztime $(FUZZTIME) ./internal/tools/mcpconfig/
 	go test -run XXX -fuzz FuzzNames -fuzztime $(FUZZTIME) ./internal/tools/toolname/
+	go test -run XXX -fuzz FuzzDecodeText -fuzztime $(FUZZTIME) ./internal/docs/
+	go test -run XXX -fuzz FuzzOffice -fuzztime $(FUZZTIME) ./internal/docs/
+	go test -run XXX -fuzz FuzzPDF -fuzztime $(FUZZTIME) ./internal/docs/

@@ -12,6 +12,7 @@ PACKAGES=(
   dbus dbus-x11 gnome-keyring libsecret-tools          # a real Secret Service for keychain tests
   fonts-noto-cjk fonts-noto-color-emoji                # Chinese text and emoji
   dpkg-dev nsis desktop-file-utils openbox             # make dist (.deb, Windows installer) and its install test
+  chromium fonts-wqy-microhei qpdf                     # internal/docs tests print and encrypt their PDFs
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
