@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -459,16 +460,20 @@ func (s endpointStreamer) Stream(ctx context.Context, key string, req qwen.Reque
 	return chat.ClientStreamer{Client: s.a.currentClient()}.Stream(ctx, key, req)
 }
 
-// UserFacingError is what a bound method's failure looks like in JavaScript: the promise
-// rejects with this object, so the UI can pick a translated message by kind.
+// UserFacingError is what a bound method's failure carries to JavaScript, so the UI can pick
+// a translated title by kind.
 type UserFacingError struct {
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 }
 
-// formatError is the Wails ErrorFormatter.
+// formatError is the Wails ErrorFormatter. It returns the error as a JSON string, not an
+// object: Wails 2.16's runtime rejects with new Error(message.error), which turns an object
+// into the text "[object Object]" and loses the kind. A string survives as the Error's
+// message, and the frontend's toTurnError parses it.
 func formatError(err error) any {
-	return UserFacingError{Kind: errorKind(err), Message: err.Error()}
+	data, _ := json.Marshal(UserFacingError{Kind: errorKind(err), Message: err.Error()})
+	return string(data)
 }
 
 // errorKind classifies err into the stable kinds the UI knows.

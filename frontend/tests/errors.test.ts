@@ -14,9 +14,10 @@ describe('toTurnError', () => {
     ['Error object', new Error('network: offline'), { kind: 'network', message: 'offline', requestIdFromServer: '' }],
     ['object', { kind: 'billing', message: 'overdue' }, { kind: 'billing', message: 'overdue', requestIdFromServer: '' }],
     [
-      "Go's UserFacingError (what the Wails ErrorFormatter rejects with)",
-      { kind: 'no_key', message: 'no API key' },
-      { kind: 'no_key', message: 'no API key', requestIdFromServer: '' },
+      // formatError returns this JSON string; Wails 2.16 rejects with new Error(it).
+      "a bound call's failure as Wails 2.16 rejects it",
+      new Error('{"kind":"storage","message":"The history file could not be read or written: disk full"}'),
+      { kind: 'storage', message: 'The history file could not be read or written: disk full', requestIdFromServer: '' },
     ],
   ])('%s', (_name, input, want) => {
     expect(toTurnError(input)).toEqual(want);
