@@ -10,6 +10,18 @@ export interface KeyStatus {
   keychainProblem: string;
   dotEnvPath: string;
   envKeyPresent: boolean;
+  /** Keys set in the environment or a .env file that were passed over, and why. */
+  rejected: RejectedKey[];
+}
+
+/** A set DASHSCOPE_API_KEY / API_KEY (or .env entry) that cannot be a key; never its value. */
+export interface RejectedKey {
+  source: KeySource;
+  name: string;
+  /** The .env file, when source is 'dotenv'. */
+  path: string;
+  /** Why: 'empty', 'multiline', 'invalid_chars', 'too_long', 'too_short', 'wrong_prefix'. */
+  reason: string;
 }
 
 export interface Region {
