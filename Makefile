@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN     := build/bin/qwendesk
 ARTIFACTS ?= $(CURDIR)/build/test-artifacts
 
-.PHONY: all setup run dev build dist bindings test test-go test-keychain test-frontend check-bindings test-e2e test-install test-fuzz test-cross fuzz bench fake clean
+.PHONY: all setup run dev build dist bindings test test-go test-keychain test-frontend check-bindings test-e2e test-dev test-install test-fuzz test-cross fuzz bench fake clean
 
 all: build
 
@@ -22,9 +22,11 @@ setup:
 run: build
 	./$(BIN)
 
-## dev: hot-reloading development build (wails dev)
+## dev: hot-reloading development build (wails dev); DEVFLAGS adds wails dev flags, e.g.
+## DEVFLAGS="-devserver localhost:34116"
+DEVFLAGS ?=
 dev: setup
-	$(WAILS) dev -tags $(TAGS)
+	$(WAILS) dev -tags $(TAGS) $(DEVFLAGS)
 
 ## build: the production binary at build/bin/qwendesk
 build: setup
@@ -81,6 +83,12 @@ bindings: setup
 test-e2e:
 	mkdir -p $(ARTIFACTS)
 	./scripts/e2e.sh $(CURDIR)/$(BIN) $(ARTIFACTS)
+
+## test-dev: make dev in a copy of the working tree under Xvfb; edits SetupScreen.svelte's heading
+## there and reads the window until it shows the edit, without a restart (about 2 minutes)
+test-dev: setup
+	mkdir -p $(ARTIFACTS)
+	./scripts/dev-test.sh $(ARTIFACTS)
 
 ## test-install: installs the .deb from make dist over an older one (apt), launches the installed
 ## app under Xvfb, and checks the Windows files' icon and version (needs root or sudo)

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
@@ -25,6 +24,7 @@ import (
 
 	"qwendesk/internal/applog"
 	"qwendesk/internal/buildinfo"
+	"qwendesk/internal/csp"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
 	"qwendesk/internal/store"
@@ -43,12 +43,6 @@ var appIcon []byte
 // version (the git tag) and commit are set at build time with -ldflags "-X main.version=…
 // -X main.commit=…" (Makefile).
 var version, commit string
-
-// contentSecurityPolicy keeps the webview to its own bundle: model output is untrusted, so
-// no remote script, style, frame or connection may load even if some markup slips through.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
-	"frame-src 'none'; form-action 'none'"
 
 func main() {
 	build := buildinfo.Read(version, commit)
@@ -118,7 +112,7 @@ func run(build buildinfo.Info) error {
 		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 250, A: 255},
 		AssetServer: &assetserver.Options{
 			Assets:     assets,
-			Middleware: withCSP,
+			Middleware: csp.Middleware(contentSecurityPolicy()),
 		},
 		OnStartup: func(ctx context.Context) {
 			emitter.ctx.Store(&ctx)
@@ -211,14 +205,6 @@ func dataFolder() (string, error) {
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:8])
-}
-
-func withCSP(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		next.ServeHTTP(w, r)
-	})
 }
 
 // wailsEmitter sends chat events to the window. Wails' EventsEmit calls log.Fatalf on a

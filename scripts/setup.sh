@@ -9,6 +9,7 @@ WAILS_VERSION=v2.16.0
 PACKAGES=(
   gcc pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev   # build and run (WebKitGTK 4.1)
   xvfb xauth xdotool imagemagick x11-utils            # headless window tests and screenshots
+  at-spi2-core python3-pyatspi                         # e2e tests read the window's text (accessibility tree)
   dbus dbus-x11 gnome-keyring libsecret-tools          # a real Secret Service for keychain tests
   fonts-noto-cjk fonts-noto-color-emoji                # Chinese text and emoji
   dpkg-dev nsis desktop-file-utils openbox             # make dist (.deb, Windows installer) and its install test

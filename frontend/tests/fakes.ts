@@ -13,6 +13,7 @@ export function keyStatus(over: Partial<KeyStatus> = {}): KeyStatus {
     keychainProblem: '',
     dotEnvPath: '',
     envKeyPresent: false,
+    rejected: [],
     ...over,
   };
 }

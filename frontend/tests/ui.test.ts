@@ -107,16 +107,15 @@ describe('chat view', () => {
 });
 
 describe('app', () => {
-  it('shows setup without a key, with the environment note and the keychain warning', async () => {
+  it('shows setup without a key, with the keychain warning', async () => {
     const fb = fakeBackend();
     fb.api.status.mockResolvedValue(
-      appStatus({ key: keyStatus({ hasKey: false, source: '', last4: '', envKeyPresent: true, keychainAvailable: false }) }),
+      appStatus({ key: keyStatus({ hasKey: false, source: '', last4: '', keychainAvailable: false }) }),
     );
     const settings = new SettingsStore(fb.api);
     await settings.refresh();
     render(SetupScreen, { settings });
     expect(screen.getByText('Welcome to QwenDesk')).toBeTruthy();
-    expect(screen.getByText('Continue with environment key')).toBeTruthy();
     expect(screen.getByTestId('keychain-missing')).toBeTruthy();
     expect((screen.getByTestId('setup-key') as HTMLInputElement).type).toBe('password');
   });

@@ -13,9 +13,9 @@ import (
 const maxDotEnvSize = 1 << 20
 
 // findDotEnvKey looks in dir/.env for each dir in order and returns the first usable key,
-// preferring DASHSCOPE_API_KEY over API_KEY within a file. Missing or unreadable files
-// are skipped: a .env file is optional.
-func findDotEnvKey(dirs []string) (key, path string, ok bool) {
+// preferring DASHSCOPE_API_KEY over API_KEY within a file, and the entries it passed over on
+// the way. Missing or unreadable files are skipped: a .env file is optional.
+func findDotEnvKey(dirs []string) (key, path string, rejected []RejectedKey, ok bool) {
 	for _, dir := range dirs {
 		if dir == "" {
 			continue
@@ -28,12 +28,18 @@ func findDotEnvKey(dirs []string) (key, path string, ok bool) {
 		vars := parseDotEnv(io.LimitReader(f, maxDotEnvSize))
 		f.Close()
 		for _, name := range []string{EnvDashScope, EnvAPIKey} {
-			if k, ok := usable(vars[name]); ok {
-				return k, p, true
+			raw := vars[name]
+			if raw == "" {
+				continue
 			}
+			k, err := sharedKey(raw)
+			if err == nil {
+				return k, p, rejected, true
+			}
+			rejected = append(rejected, RejectedKey{Source: SourceDotEnv, Name: name, Path: p, Reason: reasonOf(err)})
 		}
 	}
-	return "", "", false
+	return "", "", rejected, false
 }
 
 // parseDotEnv reads KEY=VALUE lines the way common dotenv loaders do: blank lines and

@@ -12,8 +12,9 @@ const (
 	maxKeyLen = 512
 )
 
-// InputError rejects a key the user typed or pasted. Reason is a stable code for the UI
-// and translations: "empty", "multiline", "invalid_chars", "too_long" or "too_short".
+// InputError rejects a key the user typed or pasted, or one found in the environment or a
+// .env file. Reason is a stable code for the UI and translations: "empty", "multiline",
+// "invalid_chars", "too_long", "too_short", or (environment and .env only) "wrong_prefix".
 // Neither field ever contains the key.
 type InputError struct {
 	Reason string
@@ -31,6 +32,8 @@ func (e *InputError) Error() string {
 		return "The API key is too long to be a DashScope key (more than 512 characters)."
 	case "too_short":
 		return "The API key is too short to be a DashScope key (fewer than 8 characters)."
+	case "wrong_prefix":
+		return "The API key does not start with \"sk-\" as DashScope keys do."
 	default:
 		return "The API key is not valid."
 	}

@@ -5,6 +5,7 @@ package secrets
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 )
@@ -45,6 +46,19 @@ type Status struct {
 	KeychainProblem   string `json:"keychainProblem"`   // human text when unavailable; never contains the key
 	DotEnvPath        string `json:"dotEnvPath"`        // the .env file used, when Source is SourceDotEnv
 	EnvKeyPresent     bool   `json:"envKeyPresent"`     // DASHSCOPE_API_KEY or API_KEY is set
+	// Rejected lists, in the order they were consulted, the keys set in the environment or a
+	// .env file that were passed over because they cannot be DashScope keys. Never nil from Key.
+	Rejected []RejectedKey `json:"rejected"`
+}
+
+// RejectedKey says which environment variable or .env entry holds something that is not a
+// usable key, and why, so the UI can say so instead of asking the user to set it. It never
+// holds the value, nor any part of it.
+type RejectedKey struct {
+	Source Source `json:"source"` // SourceEnvDashScope, SourceEnvAPIKey or SourceDotEnv
+	Name   string `json:"name"`   // the variable: DASHSCOPE_API_KEY or API_KEY
+	Path   string `json:"path"`   // the .env file, when Source is SourceDotEnv
+	Reason string `json:"reason"` // an InputError reason code: "too_short", "wrong_prefix", …
 }
 
 var (
@@ -97,7 +111,7 @@ func New(o Options) *Store {
 // DASHSCOPE_API_KEY → API_KEY → .env. A failing keychain is skipped and reported in the
 // Status. With no key anywhere the error is ErrNoKey; a cancelled ctx returns ctx.Err().
 func (s *Store) Key(ctx context.Context) (string, Status, error) {
-	var st Status
+	st := Status{Rejected: []RejectedKey{}}
 	st.EnvKeyPresent = s.getenv(EnvDashScope) != "" || s.getenv(EnvAPIKey) != ""
 
 	secret, err := s.kc.get(ctx)
@@ -115,13 +129,23 @@ func (s *Store) Key(ctx context.Context) (string, Status, error) {
 		return s.found(key, SourceKeychain, "", st)
 	}
 
-	if key, ok := usable(s.getenv(EnvDashScope)); ok {
-		return s.found(key, SourceEnvDashScope, "", st)
+	for _, v := range []struct {
+		name string
+		src  Source
+	}{{EnvDashScope, SourceEnvDashScope}, {EnvAPIKey, SourceEnvAPIKey}} {
+		raw := s.getenv(v.name)
+		if raw == "" {
+			continue
+		}
+		key, err := sharedKey(raw)
+		if err == nil {
+			return s.found(key, v.src, "", st)
+		}
+		st.Rejected = append(st.Rejected, RejectedKey{Source: v.src, Name: v.name, Reason: reasonOf(err)})
 	}
-	if key, ok := usable(s.getenv(EnvAPIKey)); ok {
-		return s.found(key, SourceEnvAPIKey, "", st)
-	}
-	if key, path, ok := findDotEnvKey(s.dotEnvDirs); ok {
+	key, path, rejected, ok := findDotEnvKey(s.dotEnvDirs)
+	st.Rejected = append(st.Rejected, rejected...)
+	if ok {
 		return s.found(key, SourceDotEnv, path, st)
 	}
 	return "", st, ErrNoKey
@@ -192,14 +216,42 @@ func (s *Store) remember(key string) {
 	s.seen = append(s.seen, key)
 }
 
-// usable normalizes a candidate from any source. Invalid values are skipped rather than
-// used, so a stray API_KEY meant for another tool cannot shadow a valid .env entry.
+// usable normalizes the keychain's entry, which only Save writes.
 func usable(candidate string) (string, bool) {
 	if candidate == "" {
 		return "", false
 	}
 	key, err := Normalize(candidate)
 	return key, err == nil
+}
+
+// dashScopePrefix starts every DashScope API key.
+const dashScopePrefix = "sk-"
+
+// sharedKey checks a key from the environment or a .env file: Normalize, and the "sk-" that
+// every DashScope key starts with. A value there may have been set for another program (API_KEY
+// especially), so it must look like a DashScope key; a key the user pastes into QwenDesk is
+// meant for it, and may be for a custom gateway's own format, so Save does not ask for the
+// prefix. Invalid values are skipped rather than used, so a stray API_KEY cannot shadow a valid
+// .env entry.
+func sharedKey(raw string) (string, error) {
+	key, err := Normalize(raw)
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(key, dashScopePrefix) {
+		return "", &InputError{Reason: "wrong_prefix"}
+	}
+	return key, nil
+}
+
+// reasonOf is the InputError reason of err, which sharedKey always returns.
+func reasonOf(err error) string {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return ie.Reason
+	}
+	return "invalid"
 }
 
 func last4(key string) string {

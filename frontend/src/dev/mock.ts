@@ -95,6 +95,7 @@ export function installMock(scenario: string): void {
     keychainProblem: scenario === 'nokeychain' ? 'no Secret Service on the session bus' : '',
     dotEnvPath: '',
     envKeyPresent: scenario === 'env',
+    rejected: [],
   };
   const status: AppStatus = {
     key,

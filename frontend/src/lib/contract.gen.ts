@@ -46,6 +46,7 @@ export interface KeyStatus {
   keychainProblem: string;
   dotEnvPath: string;
   envKeyPresent: boolean;
+  rejected: RejectedKey[];
 }
 
 /** Go: main.ImportResult */
@@ -256,6 +257,14 @@ export interface Message {
   toolCalls?: ToolCall[];
   model: string;
   createdAt: string;
+}
+
+/** Go: secrets.RejectedKey */
+export interface RejectedKey {
+  source: KeySource;
+  name: string;
+  path: string;
+  reason: string;
 }
 
 /** Go: store.SearchPart */

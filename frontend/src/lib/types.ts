@@ -18,6 +18,7 @@ export type {
   Preferences,
   Price,
   PromptPreset,
+  RejectedKey,
   ProxyMode,
   Region,
   SearchGroup,

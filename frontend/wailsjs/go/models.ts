@@ -541,6 +541,24 @@ export namespace qwen {
 
 export namespace secrets {
 	
+	export class RejectedKey {
+	    source: string;
+	    name: string;
+	    path: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RejectedKey(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.source = source["source"];
+	        this.name = source["name"];
+	        this.path = source["path"];
+	        this.reason = source["reason"];
+	    }
+	}
 	export class Status {
 	    hasKey: boolean;
 	    source: string;
@@ -549,6 +567,7 @@ export namespace secrets {
 	    keychainProblem: string;
 	    dotEnvPath: string;
 	    envKeyPresent: boolean;
+	    rejected: RejectedKey[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Status(source);
@@ -563,7 +582,26 @@ export namespace secrets {
 	        this.keychainProblem = source["keychainProblem"];
 	        this.dotEnvPath = source["dotEnvPath"];
 	        this.envKeyPresent = source["envKeyPresent"];
+	        this.rejected = this.convertValues(source["rejected"], RejectedKey);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
