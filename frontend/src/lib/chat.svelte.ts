@@ -7,17 +7,16 @@ import {
   EV_ERROR,
   EV_RETRY,
   type ChatEventBase,
-  type ChatEventName,
   type DeltaEvent,
   type DoneEvent,
   type ErrorEvent,
-  type EventPayloads,
   type RetryEvent,
 } from './events';
 import { toTurnError } from './errors';
 import { settingsOf } from './convSettings';
 import type { Conversation, ConversationSettings, Message, Turn, TurnError } from './types';
 import { nextFrame } from './frame';
+import { TurnEvents, type ChatEvent } from './turnEvents';
 
 export interface RetryInfo {
   attempt: number;
@@ -72,11 +71,6 @@ export interface OpenOptions extends ScrollRequest {}
 /** Conversations whose messages are kept for instant switching. */
 const CACHE_SIZE = 12;
 
-type Queued = { [K in ChatEventName]: { name: K; payload: EventPayloads[K] } }[ChatEventName];
-
-/** Events that arrive between Send being called and it resolving; bounded so a stray stream can't grow it. */
-const MAX_EARLY = 2000;
-
 let tempIds = 0;
 
 /** The versions a new sibling of `oldId` gets until Go's copy says otherwise: it is the newest. */
@@ -117,11 +111,7 @@ export class ChatStore {
   private modelOf: () => string;
   private schedule: (fn: () => void) => void;
 
-  private known = new Set<string>();
-  private finished = new Set<string>();
-  private lastSeq = new Map<string, number>();
-  private gaps = new Set<string>();
-  private early: Queued[] = [];
+  private events = new TurnEvents();
   private stopWanted = false;
   private pending = new Map<string, { content: string; reasoning: string }>();
   private flushQueued = false;
@@ -271,7 +261,7 @@ export class ChatStore {
     this.sending = true;
     this.stopWanted = false;
     this.notice = null;
-    this.early = [];
+    this.events.expect();
     this.draft = '';
     this.attachments = [];
     const tempId = `local-${++tempIds}`;
@@ -301,7 +291,7 @@ export class ChatStore {
       this.draft = this.draft ? `${original}\n${this.draft}` : original;
       this.attachments = [...images, ...this.attachments]; // nothing typed or attached is lost
       this.notice = toTurnError(err);
-      this.early = [];
+      this.events.cancel();
       this.sending = false;
       return false;
     }
@@ -317,13 +307,11 @@ export class ChatStore {
    * before the bound call returned, go to its reply, and a Stop pressed meanwhile is sent.
    */
   private begin(turn: Turn): void {
-    this.known.add(turn.requestId);
+    const early = this.events.register(turn.requestId);
     this.active = turn;
     this.sending = false;
     this.ensureAssistant(turn.assistantMessageId);
-    const early = this.early;
-    this.early = [];
-    for (const q of early) if (q.payload.requestId === turn.requestId) this.receive(q);
+    for (const e of early) this.receive(e);
     if (this.stopWanted) void this.stop();
   }
 
@@ -485,13 +473,13 @@ export class ChatStore {
     this.sending = true;
     this.stopWanted = false;
     this.notice = null;
-    this.early = [];
+    this.events.expect();
     let turn: Turn;
     try {
       turn = await call();
     } catch (err) {
       this.notice = toTurnError(err);
-      this.early = [];
+      this.events.cancel();
       this.sending = false;
       return false;
     }
@@ -558,21 +546,10 @@ export class ChatStore {
     return m;
   }
 
-  /** Applies one chat event: duplicates, stale or foreign events are dropped. */
-  receive(q: Queued): void {
+  /** Applies one chat event that the ordering gate lets through. */
+  private receive(q: ChatEvent): void {
+    if (!this.events.accept(q)) return;
     const p: ChatEventBase = q.payload;
-    if (!this.known.has(p.requestId)) {
-      if (this.sending && this.early.length < MAX_EARLY) this.early.push(q);
-      return;
-    }
-    if (this.finished.has(p.requestId)) return;
-    const last = this.lastSeq.get(p.requestId);
-    if (last !== undefined) {
-      if (p.seq <= last) return;
-      if (p.seq > last + 1) this.gaps.add(p.requestId);
-    }
-    this.lastSeq.set(p.requestId, p.seq);
-
     if (this.detached.has(p.requestId)) {
       if (q.name === EV_DONE || q.name === EV_ERROR) this.finishDetached(p);
       return;
@@ -644,13 +621,11 @@ export class ChatStore {
   }
 
   private finish(e: ChatEventBase): void {
-    this.finished.add(e.requestId);
-    this.lastSeq.delete(e.requestId);
+    const gap = this.events.finish(e.requestId);
     if (this.active?.requestId === e.requestId) this.active = null;
     const reload = this.reloadAfter.delete(e.requestId);
     if (reload) void this.reload(e.conversationId);
-    else if (this.gaps.delete(e.requestId)) void this.resync(e.conversationId, e.messageId);
-    this.gaps.delete(e.requestId);
+    else if (gap) void this.resync(e.conversationId, e.messageId);
     this.hooks.onTurnEnd?.(e.conversationId);
   }
 
@@ -658,9 +633,7 @@ export class ChatStore {
   private finishDetached(e: ChatEventBase): void {
     this.detached.delete(e.requestId);
     this.reloadAfter.delete(e.requestId);
-    this.finished.add(e.requestId);
-    this.lastSeq.delete(e.requestId);
-    this.gaps.delete(e.requestId);
+    this.events.finish(e.requestId);
     this.cache.delete(e.conversationId);
     if (this.active?.requestId === e.requestId) this.active = null;
     if (this.conversation?.id === e.conversationId) void this.open(e.conversationId);
