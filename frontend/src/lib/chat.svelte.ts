@@ -16,6 +16,7 @@ import { toTurnError } from './errors';
 import { settingsOf } from './convSettings';
 import type { Conversation, ConversationSettings, Message, Turn, TurnError } from './types';
 import { nextFrame } from './frame';
+import { Hub, type Subscribe } from './hub';
 import { TurnEvents, type ChatEvent } from './turnEvents';
 
 export interface RetryInfo {
@@ -50,12 +51,16 @@ export interface ChatOptions {
   model?: () => string;
   /** Runs `fn` soon, once; by default on the next animation frame. */
   schedule?: (fn: () => void) => void;
-  /** Called when the first send created the conversation. */
-  onCreated?: (c: Conversation) => void;
-  /** Called when a reply ended (complete, stopped, error), so the sidebar can refresh. */
-  onTurnEnd?: (conversationId: string) => void;
   /** How long a message opened from search stays highlighted. */
   highlightMs?: number;
+}
+
+/** What the chat store announces (see ChatStore.on), with the value each notice carries. */
+export interface ChatNotices {
+  /** The first send created this conversation; it is now the open one. */
+  created: Conversation;
+  /** A reply in this conversation ended (complete, stopped, error): its place and title may have changed. */
+  turnEnded: string;
 }
 
 /** Where the message list should scroll once the opened conversation has rendered. */
@@ -121,7 +126,7 @@ export class ChatStore {
   private cache = new Map<string, { conversation: Conversation; messages: UIMessage[] }>();
   private openSeq = 0;
   private highlightTimer: ReturnType<typeof setTimeout> | undefined;
-  private hooks: Pick<ChatOptions, 'onCreated' | 'onTurnEnd'>;
+  private notices = new Hub<ChatNotices>();
   private highlightMs: number;
   /** Turns (regenerate, edit) after which Go's copy is loaded again for the right versions. */
   private reloadAfter = new Set<string>();
@@ -131,9 +136,11 @@ export class ChatStore {
     const fallback = opts.model ?? (() => '');
     this.modelOf = () => this.conversation?.settings?.model || this.conversation?.model || fallback();
     this.schedule = opts.schedule ?? nextFrame;
-    this.hooks = { onCreated: opts.onCreated, onTurnEnd: opts.onTurnEnd };
     this.highlightMs = opts.highlightMs ?? 2000;
   }
+
+  /** Subscribes to a notice of this store (the sidebar's store listens; this store knows no listener). */
+  readonly on: Subscribe<ChatNotices> = (name, fn) => this.notices.on(name, fn);
 
   /** Subscribes to the chat events; safe to call more than once. */
   start(): void {
@@ -281,7 +288,7 @@ export class ChatStore {
     try {
       if (!this.conversation) {
         this.conversation = await this.api.newConversation();
-        this.hooks.onCreated?.(this.conversation);
+        this.notices.emit('created', this.conversation);
       }
       turn = images.length
         ? await this.api.sendWithImages(this.conversation.id, text, images)
@@ -626,7 +633,7 @@ export class ChatStore {
     const reload = this.reloadAfter.delete(e.requestId);
     if (reload) void this.reload(e.conversationId);
     else if (gap) void this.resync(e.conversationId, e.messageId);
-    this.hooks.onTurnEnd?.(e.conversationId);
+    this.notices.emit('turnEnded', e.conversationId);
   }
 
   /** A reply that ended while its conversation was not shown: show Go's copy if it is open again. */
@@ -637,7 +644,7 @@ export class ChatStore {
     this.cache.delete(e.conversationId);
     if (this.active?.requestId === e.requestId) this.active = null;
     if (this.conversation?.id === e.conversationId) void this.open(e.conversationId);
-    this.hooks.onTurnEnd?.(e.conversationId);
+    this.notices.emit('turnEnded', e.conversationId);
   }
 
   /** Some events never arrived: take the stored text from Go, which has all of it. */
