@@ -17,13 +17,8 @@ function setup(list = [summary('a'), summary('b'), summary('c')]) {
   const fb = fakeBackend();
   fb.api.listConversations.mockResolvedValue(list);
   fb.api.conversation.mockImplementation(async (id: string) => ({ ...conv, id, title: `Chat ${id}`, messages: [] }));
-  let conversations!: ConversationsStore;
-  const chat = new ChatStore(fb.api, {
-    schedule: (fn) => fn(),
-    onCreated: () => conversations.created(),
-    onTurnEnd: () => conversations.turnEnded(),
-  });
-  conversations = new ConversationsStore(fb.api, chat, { now: () => NOW, saveDelayMs: 500, undoMs: 8000 });
+  const chat = new ChatStore(fb.api, { schedule: (fn) => fn() });
+  const conversations = new ConversationsStore(fb.api, chat, { now: () => NOW, saveDelayMs: 500, undoMs: 8000 });
   chat.start();
   conversations.start();
   return { ...fb, chat, conversations };
@@ -203,17 +198,68 @@ describe('conversations store', () => {
     expect(ids(conversations)).toEqual(['z', 'a']);
   });
 
-  it('refreshes after a turn ends', async () => {
-    const { conversations, chat, api, emit } = setup();
+  it('a reply ending refreshes the sidebar: the conversation moves up with its new title', async () => {
+    const { conversations, chat, api, emit } = setup([summary('a'), summary('c1', { title: '' })]);
     await conversations.refresh();
-    api.listConversations.mockClear();
+    await conversations.select('c1');
+    render(Sidebar, { conversations, onNewChat: () => {}, onSearch: () => {} });
     chat.draft = 'Hi';
     await chat.send();
     await flush();
     api.listConversations.mockClear();
+    api.listConversations.mockResolvedValue([summary('c1', { title: 'Greetings' }), summary('a')]);
     emit(EV_DONE, { requestId: 'r1', conversationId: 'c1', messageId: 'a1', seq: 1, status: 'complete', finishReason: 'stop' });
     await flush();
+    flushSync();
     expect(api.listConversations).toHaveBeenCalledTimes(1);
+    const items = screen.getAllByTestId('conversation');
+    expect(items.map((el) => el.dataset.id)).toEqual(['c1', 'a']);
+    expect(items[0].textContent).toContain('Greetings');
+  });
+
+  it('the first send lists the new conversation in the sidebar as the open one and saves it as the view', async () => {
+    vi.useFakeTimers();
+    const { conversations, chat, api } = setup([summary('a')]);
+    await conversations.refresh();
+    render(Sidebar, { conversations, onNewChat: () => {}, onSearch: () => {} });
+    api.listConversations.mockResolvedValue([summary('c1', { title: 'Hi' }), summary('a')]);
+    chat.draft = 'Hi';
+    await chat.send();
+    await vi.advanceTimersByTimeAsync(600);
+    flushSync();
+    const items = screen.getAllByTestId('conversation');
+    expect(items.map((el) => el.dataset.id)).toEqual(['c1', 'a']);
+    expect(items[0].querySelector('[aria-current="page"]')).toBeTruthy();
+    expect(items[1].querySelector('[aria-current]')).toBeNull();
+    expect(api.saveViewState).toHaveBeenLastCalledWith('c1', 0);
+  });
+
+  it('a later send in the same conversation does not announce it as created again', async () => {
+    vi.useFakeTimers();
+    const { conversations, chat, api, emit } = setup([summary('a')]);
+    await conversations.refresh();
+    chat.draft = 'Hi';
+    await chat.send();
+    emit(EV_DONE, { requestId: 'r1', conversationId: 'c1', messageId: 'a1', seq: 1, status: 'complete', finishReason: 'stop' });
+    await vi.advanceTimersByTimeAsync(600);
+    api.saveViewState.mockClear();
+    chat.draft = 'Again';
+    await chat.send();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(api.newConversation).toHaveBeenCalledTimes(1);
+    expect(api.saveViewState).not.toHaveBeenCalled();
+  });
+
+  it('after dispose, a reply ending no longer refreshes the list', async () => {
+    const { conversations, chat, api, emit } = setup();
+    chat.draft = 'Hi';
+    await chat.send();
+    await flush();
+    conversations.dispose();
+    api.listConversations.mockClear();
+    emit(EV_DONE, { requestId: 'r1', conversationId: 'c1', messageId: 'a1', seq: 1, status: 'complete', finishReason: 'stop' });
+    await flush();
+    expect(api.listConversations).not.toHaveBeenCalled();
   });
 
   it('import refreshes the list and reports counts; a bad file shows the reason', async () => {

@@ -21,8 +21,9 @@ describe('preferences store', () => {
     expect(root().lang).toBe('zh-CN');
     expect(getLang()).toBe('zh');
 
+    // jsdom has no matchMedia, so System resolves to light (tests/theme.test.ts covers the OS).
     applyPreferences(preferences({ theme: 'system', language: 'en' }));
-    expect(root().hasAttribute('data-theme')).toBe(false);
+    expect(root().dataset.theme).toBe('light');
     expect(root().lang).toBe('en');
   });
 

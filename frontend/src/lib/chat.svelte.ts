@@ -7,17 +7,17 @@ import {
   EV_ERROR,
   EV_RETRY,
   type ChatEventBase,
-  type ChatEventName,
   type DeltaEvent,
   type DoneEvent,
   type ErrorEvent,
-  type EventPayloads,
   type RetryEvent,
 } from './events';
 import { toTurnError } from './errors';
 import { settingsOf } from './convSettings';
 import type { Conversation, ConversationSettings, Message, Turn, TurnError } from './types';
 import { nextFrame } from './frame';
+import { Hub, type Subscribe } from './hub';
+import { TurnEvents, type ChatEvent } from './turnEvents';
 
 export interface RetryInfo {
   attempt: number;
@@ -51,12 +51,16 @@ export interface ChatOptions {
   model?: () => string;
   /** Runs `fn` soon, once; by default on the next animation frame. */
   schedule?: (fn: () => void) => void;
-  /** Called when the first send created the conversation. */
-  onCreated?: (c: Conversation) => void;
-  /** Called when a reply ended (complete, stopped, error), so the sidebar can refresh. */
-  onTurnEnd?: (conversationId: string) => void;
   /** How long a message opened from search stays highlighted. */
   highlightMs?: number;
+}
+
+/** What the chat store announces (see ChatStore.on), with the value each notice carries. */
+export interface ChatNotices {
+  /** The first send created this conversation; it is now the open one. */
+  created: Conversation;
+  /** A reply in this conversation ended (complete, stopped, error): its place and title may have changed. */
+  turnEnded: string;
 }
 
 /** Where the message list should scroll once the opened conversation has rendered. */
@@ -71,11 +75,6 @@ export interface OpenOptions extends ScrollRequest {}
 
 /** Conversations whose messages are kept for instant switching. */
 const CACHE_SIZE = 12;
-
-type Queued = { [K in ChatEventName]: { name: K; payload: EventPayloads[K] } }[ChatEventName];
-
-/** Events that arrive between Send being called and it resolving; bounded so a stray stream can't grow it. */
-const MAX_EARLY = 2000;
 
 let tempIds = 0;
 
@@ -117,11 +116,7 @@ export class ChatStore {
   private modelOf: () => string;
   private schedule: (fn: () => void) => void;
 
-  private known = new Set<string>();
-  private finished = new Set<string>();
-  private lastSeq = new Map<string, number>();
-  private gaps = new Set<string>();
-  private early: Queued[] = [];
+  private events = new TurnEvents();
   private stopWanted = false;
   private pending = new Map<string, { content: string; reasoning: string }>();
   private flushQueued = false;
@@ -131,7 +126,7 @@ export class ChatStore {
   private cache = new Map<string, { conversation: Conversation; messages: UIMessage[] }>();
   private openSeq = 0;
   private highlightTimer: ReturnType<typeof setTimeout> | undefined;
-  private hooks: Pick<ChatOptions, 'onCreated' | 'onTurnEnd'>;
+  private notices = new Hub<ChatNotices>();
   private highlightMs: number;
   /** Turns (regenerate, edit) after which Go's copy is loaded again for the right versions. */
   private reloadAfter = new Set<string>();
@@ -141,9 +136,11 @@ export class ChatStore {
     const fallback = opts.model ?? (() => '');
     this.modelOf = () => this.conversation?.settings?.model || this.conversation?.model || fallback();
     this.schedule = opts.schedule ?? nextFrame;
-    this.hooks = { onCreated: opts.onCreated, onTurnEnd: opts.onTurnEnd };
     this.highlightMs = opts.highlightMs ?? 2000;
   }
+
+  /** Subscribes to a notice of this store (the sidebar's store listens; this store knows no listener). */
+  readonly on: Subscribe<ChatNotices> = (name, fn) => this.notices.on(name, fn);
 
   /** Subscribes to the chat events; safe to call more than once. */
   start(): void {
@@ -271,7 +268,7 @@ export class ChatStore {
     this.sending = true;
     this.stopWanted = false;
     this.notice = null;
-    this.early = [];
+    this.events.expect();
     this.draft = '';
     this.attachments = [];
     const tempId = `local-${++tempIds}`;
@@ -291,7 +288,7 @@ export class ChatStore {
     try {
       if (!this.conversation) {
         this.conversation = await this.api.newConversation();
-        this.hooks.onCreated?.(this.conversation);
+        this.notices.emit('created', this.conversation);
       }
       turn = images.length
         ? await this.api.sendWithImages(this.conversation.id, text, images)
@@ -301,7 +298,7 @@ export class ChatStore {
       this.draft = this.draft ? `${original}\n${this.draft}` : original;
       this.attachments = [...images, ...this.attachments]; // nothing typed or attached is lost
       this.notice = toTurnError(err);
-      this.early = [];
+      this.events.cancel();
       this.sending = false;
       return false;
     }
@@ -317,13 +314,11 @@ export class ChatStore {
    * before the bound call returned, go to its reply, and a Stop pressed meanwhile is sent.
    */
   private begin(turn: Turn): void {
-    this.known.add(turn.requestId);
+    const early = this.events.register(turn.requestId);
     this.active = turn;
     this.sending = false;
     this.ensureAssistant(turn.assistantMessageId);
-    const early = this.early;
-    this.early = [];
-    for (const q of early) if (q.payload.requestId === turn.requestId) this.receive(q);
+    for (const e of early) this.receive(e);
     if (this.stopWanted) void this.stop();
   }
 
@@ -485,13 +480,13 @@ export class ChatStore {
     this.sending = true;
     this.stopWanted = false;
     this.notice = null;
-    this.early = [];
+    this.events.expect();
     let turn: Turn;
     try {
       turn = await call();
     } catch (err) {
       this.notice = toTurnError(err);
-      this.early = [];
+      this.events.cancel();
       this.sending = false;
       return false;
     }
@@ -558,21 +553,10 @@ export class ChatStore {
     return m;
   }
 
-  /** Applies one chat event: duplicates, stale or foreign events are dropped. */
-  receive(q: Queued): void {
+  /** Applies one chat event that the ordering gate lets through. */
+  private receive(q: ChatEvent): void {
+    if (!this.events.accept(q)) return;
     const p: ChatEventBase = q.payload;
-    if (!this.known.has(p.requestId)) {
-      if (this.sending && this.early.length < MAX_EARLY) this.early.push(q);
-      return;
-    }
-    if (this.finished.has(p.requestId)) return;
-    const last = this.lastSeq.get(p.requestId);
-    if (last !== undefined) {
-      if (p.seq <= last) return;
-      if (p.seq > last + 1) this.gaps.add(p.requestId);
-    }
-    this.lastSeq.set(p.requestId, p.seq);
-
     if (this.detached.has(p.requestId)) {
       if (q.name === EV_DONE || q.name === EV_ERROR) this.finishDetached(p);
       return;
@@ -644,27 +628,23 @@ export class ChatStore {
   }
 
   private finish(e: ChatEventBase): void {
-    this.finished.add(e.requestId);
-    this.lastSeq.delete(e.requestId);
+    const gap = this.events.finish(e.requestId);
     if (this.active?.requestId === e.requestId) this.active = null;
     const reload = this.reloadAfter.delete(e.requestId);
     if (reload) void this.reload(e.conversationId);
-    else if (this.gaps.delete(e.requestId)) void this.resync(e.conversationId, e.messageId);
-    this.gaps.delete(e.requestId);
-    this.hooks.onTurnEnd?.(e.conversationId);
+    else if (gap) void this.resync(e.conversationId, e.messageId);
+    this.notices.emit('turnEnded', e.conversationId);
   }
 
   /** A reply that ended while its conversation was not shown: show Go's copy if it is open again. */
   private finishDetached(e: ChatEventBase): void {
     this.detached.delete(e.requestId);
     this.reloadAfter.delete(e.requestId);
-    this.finished.add(e.requestId);
-    this.lastSeq.delete(e.requestId);
-    this.gaps.delete(e.requestId);
+    this.events.finish(e.requestId);
     this.cache.delete(e.conversationId);
     if (this.active?.requestId === e.requestId) this.active = null;
     if (this.conversation?.id === e.conversationId) void this.open(e.conversationId);
-    this.hooks.onTurnEnd?.(e.conversationId);
+    this.notices.emit('turnEnded', e.conversationId);
   }
 
   /** Some events never arrived: take the stored text from Go, which has all of it. */

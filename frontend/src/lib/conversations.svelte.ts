@@ -1,8 +1,10 @@
 // The conversations store: the sidebar list (as Go orders it: pinned first, then newest first),
 // rename / pin / delete with undo, export and import, and the view state that survives a restart.
 import type { Backend } from './bridge';
+import type { ChatNotices } from './chat.svelte';
 import { toTurnError } from './errors';
 import { EV_CONVERSATIONS_CHANGED } from './events';
+import type { Subscribe } from './hub';
 import type { ConversationSummary, ExportFormat, TurnError } from './types';
 
 export type ConversationsBackend = Pick<
@@ -20,12 +22,16 @@ export type ConversationsBackend = Pick<
   | 'onEvent'
 >;
 
-/** The part of the chat store this store drives (ChatStore satisfies it). */
+/**
+ * The part of the chat store this store drives and listens to (ChatStore satisfies it). The
+ * dependency is one-way: the chat store knows nothing of the sidebar.
+ */
 export interface ChatPane {
   readonly conversation: { id: string } | null;
   open(id: string, opts?: { top?: number; messageId?: string }): Promise<boolean>;
   newChat(): boolean;
   forget(id: string): void;
+  readonly on: Subscribe<ChatNotices>;
 }
 
 export type Bucket = 'pinned' | 'today' | 'yesterday' | 'week' | 'older';
@@ -112,6 +118,7 @@ export class ConversationsStore {
   private listSeq = 0;
   private refreshQueued = false;
   private unsubs: Array<() => void> = [];
+  private chatUnsubs: Array<() => void>;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
   private scrollTop = 0;
@@ -124,6 +131,13 @@ export class ConversationsStore {
     this.saveDelayMs = opts.saveDelayMs ?? 500;
     this.undoMs = opts.undoMs ?? 8000;
     this.now = this.clock();
+    // From construction, not start(): the chat pane's notices need no Wails runtime, and a send
+    // can create a conversation even when subscribing to Go's events failed.
+    this.chatUnsubs = [
+      chat.on('created', () => this.created()),
+      // A reply ended: its conversation moved up and may have a new title.
+      chat.on('turnEnded', () => this.queueRefresh()),
+    ];
   }
 
   get openId(): string {
@@ -142,8 +156,9 @@ export class ConversationsStore {
   }
 
   dispose(): void {
-    for (const u of this.unsubs) u();
+    for (const u of [...this.unsubs, ...this.chatUnsubs]) u();
     this.unsubs = [];
+    this.chatUnsubs = [];
     clearTimeout(this.saveTimer);
     clearTimeout(this.toastTimer);
   }
@@ -219,17 +234,6 @@ export class ConversationsStore {
   noteScroll(top: number): void {
     this.scrollTop = Math.max(0, Math.round(top));
     this.scheduleSave();
-  }
-
-  /** The first send created a conversation: it is now the open one. */
-  created(): void {
-    this.scheduleSave();
-    this.queueRefresh();
-  }
-
-  /** A reply ended: its conversation moved up and may have a new title. */
-  turnEnded(): void {
-    this.queueRefresh();
   }
 
   /** Saves now (window closing). */
@@ -365,6 +369,12 @@ export class ConversationsStore {
     } catch (err) {
       this.notice = toTurnError(err);
     }
+  }
+
+  /** The first send created a conversation: it is now the open one, so save it and list it. */
+  private created(): void {
+    this.scheduleSave();
+    this.queueRefresh();
   }
 
   private showToast(t: Toast): void {

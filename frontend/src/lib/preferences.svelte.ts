@@ -3,6 +3,7 @@
 import type { Backend } from './bridge';
 import { toTurnError } from './errors';
 import { setLanguage } from './lang.svelte';
+import { themeFollower } from './theme';
 import type { Preferences, TurnError } from './types';
 
 export type PreferencesBackend = Pick<Backend, 'setPreferences'>;
@@ -29,11 +30,13 @@ export function normalize(p: Partial<Preferences> | null | undefined): Preferenc
   return { ...v, fontSize: Math.min(FONT_MAX, Math.max(FONT_MIN, size)) };
 }
 
-/** Theme → data-theme on <html> (absent for system), font size → --message-font-size, language → i18n. */
+/**
+ * Theme → data-theme on <html> ('light' or 'dark'; for system, the OS's, followed as it changes),
+ * font size → --message-font-size, language → i18n.
+ */
 export function applyPreferences(p: Preferences, doc: Document = document): void {
   const root = doc.documentElement;
-  if (p.theme === 'light' || p.theme === 'dark') root.dataset.theme = p.theme;
-  else delete root.dataset.theme;
+  themeFollower(doc).apply(p.theme);
   root.style.setProperty('--message-font-size', `${p.fontSize}px`);
   setLanguage(p.language);
   try {
