@@ -32,11 +32,8 @@ func needTool(t testing.TB, name string) {
 func printPDF(t testing.TB, page string) []byte {
 	t.Helper()
 	needTool(t, "chromium")
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	b, err := docstest.PrintPDF(context.Background(), filepath.Join(dir, "qwendesk-docstest"), page)
+	// The repository's build folder, not the user's cache: tests leave nothing in HOME.
+	b, err := docstest.PrintPDF(context.Background(), filepath.Join("..", "..", "build", "test-cache", "docstest"), page)
 	if err != nil {
 		t.Fatal(err)
 	}
