@@ -182,8 +182,12 @@ func constantsOf(t *testing.T, typ reflect.Type) []string {
 			if v, ok := strs[e.Name]; ok {
 				return v
 			}
-		case *ast.SelectorExpr: // another package's constant: trust the contract's own reference
-			return "<" + e.Sel.Name + ">"
+		case *ast.SelectorExpr: // another package's constant (chat's statuses are the store's)
+			if pkg, ok := e.X.(*ast.Ident); ok {
+				if v, ok := untypedStrings(t, filepath.Join("internal", pkg.Name))[e.Sel.Name]; ok {
+					return v
+				}
+			}
 		}
 		t.Fatalf("%s: cannot read the constant %s", typ, fmt.Sprint(e))
 		return ""
@@ -297,4 +301,36 @@ func isAppReceiver(r *ast.FieldList) bool {
 	}
 	id, ok := star.X.(*ast.Ident)
 	return ok && id.Name == "App"
+}
+
+// untypedStrings returns the untyped string constants declared in a package's source.
+func untypedStrings(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	fset := token.NewFileSet()
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.CONST {
+				for _, spec := range gd.Specs {
+					vs := spec.(*ast.ValueSpec)
+					for i, name := range vs.Names {
+						if vs.Type == nil && i < len(vs.Values) {
+							if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+								out[name.Name], _ = strconv.Unquote(lit.Value)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
 }

@@ -12,19 +12,20 @@ type Status string
 
 // Message statuses. A reply that was streaming when the app died is "incomplete" at the next
 // start.
+// The values are the store's: chat only gives them a type.
 const (
-	StatusStreaming  Status = "streaming"
-	StatusComplete   Status = "complete"
-	StatusStopped    Status = "stopped"
-	StatusError      Status = "error"
-	StatusTruncated  Status = "truncated"
-	StatusIncomplete Status = "incomplete"
+	StatusStreaming  Status = store.StatusStreaming
+	StatusComplete   Status = store.StatusComplete
+	StatusStopped    Status = store.StatusStopped
+	StatusError      Status = store.StatusError
+	StatusTruncated  Status = store.StatusTruncated
+	StatusIncomplete Status = store.StatusIncomplete
 )
 
-// Roles.
+// Roles, as the store names them.
 const (
-	RoleUser      = "user"
-	RoleAssistant = "assistant"
+	RoleUser      = store.RoleUser
+	RoleAssistant = store.RoleAssistant
 )
 
 // TurnError is what the user is told when a turn fails: a stable kind the UI translates and
