@@ -138,38 +138,13 @@ func TestContractEnumsListEveryConstant(t *testing.T) {
 func constantsOf(t *testing.T, typ reflect.Type) []string {
 	t.Helper()
 	dir := filepath.Join(".", strings.TrimPrefix(typ.PkgPath(), "qwendesk/"))
-	fset := token.NewFileSet()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-	strs := map[string]string{} // untyped string constants, for "env:" + EnvDashScope
+	strs := untypedStrings(t, dir) // for "env:" + EnvDashScope
 	var typed []ast.Expr
-	for _, path := range files {
-		if strings.HasSuffix(path, "_test.go") {
-			continue
+	eachConst(t, dir, func(vs *ast.ValueSpec) {
+		if id, ok := vs.Type.(*ast.Ident); ok && id.Name == typ.Name() {
+			typed = append(typed, vs.Values...)
 		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range f.Decls {
-			gd, ok := d.(*ast.GenDecl)
-			if !ok || gd.Tok != token.CONST {
-				continue
-			}
-			for _, spec := range gd.Specs {
-				vs := spec.(*ast.ValueSpec)
-				for i, name := range vs.Names {
-					if i >= len(vs.Values) {
-						continue
-					}
-					if id, ok := vs.Type.(*ast.Ident); ok && id.Name == typ.Name() {
-						typed = append(typed, vs.Values[i])
-					} else if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						strs[name.Name], _ = strconv.Unquote(lit.Value)
-					}
-				}
-			}
-		}
-	}
+	})
 	var eval func(e ast.Expr) string
 	eval = func(e ast.Expr) string {
 		switch e := e.(type) {
@@ -307,6 +282,21 @@ func isAppReceiver(r *ast.FieldList) bool {
 func untypedStrings(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
+	eachConst(t, dir, func(vs *ast.ValueSpec) {
+		for i, name := range vs.Names {
+			if vs.Type == nil && i < len(vs.Values) {
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					out[name.Name], _ = strconv.Unquote(lit.Value)
+				}
+			}
+		}
+	})
+	return out
+}
+
+// eachConst calls fn for every const spec in a package's non-test source.
+func eachConst(t *testing.T, dir string, fn func(*ast.ValueSpec)) {
+	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	fset := token.NewFileSet()
 	for _, path := range files {
@@ -320,17 +310,9 @@ func untypedStrings(t *testing.T, dir string) map[string]string {
 		for _, d := range f.Decls {
 			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.CONST {
 				for _, spec := range gd.Specs {
-					vs := spec.(*ast.ValueSpec)
-					for i, name := range vs.Names {
-						if vs.Type == nil && i < len(vs.Values) {
-							if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-								out[name.Name], _ = strconv.Unquote(lit.Value)
-							}
-						}
-					}
+					fn(spec.(*ast.ValueSpec))
 				}
 			}
 		}
 	}
-	return out
 }

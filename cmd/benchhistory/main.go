@@ -200,10 +200,18 @@ func run(scale float64, dir, outPath string, seed uint64, maxFigure time.Duratio
 	goalRow("open 5,000-message conversation (chat Conversation, p95)", ms(s.p95), 100,
 		fmt.Sprintf("p50 %.2f ms; %s", ms(s.p50), runsNote(s, 20)))
 
+	// Rare planted terms, then the common words a user really types first: the palette
+	// searches on every keystroke, so "的" and "the" must be as fast as "kubernetes".
 	for _, q := range []struct{ label, term string }{
 		{"search Chinese 2 characters “" + termZh2 + "” (p95)", termZh2},
 		{"search Chinese 6 characters “" + termZhLong + "” (p95)", termZhLong},
 		{"search English word “" + termEn + "” (p95)", termEn},
+		{"search common Chinese word “我们” (p95)", "我们"},
+		{"search common Chinese character “的” (p95)", "的"},
+		{"search common English word “the” (p95)", "the"},
+		{"search common English word “error” (p95)", "error"},
+		{"search two common words “the error” (p95)", "the error"},
+		{"search mixed “Go 语言” (p95)", "Go 语言"},
 	} {
 		var groups []store.SearchGroup
 		s, err := measure("search "+q.term, 30, func() (err error) {
@@ -220,8 +228,8 @@ func run(scale float64, dir, outPath string, seed uint64, maxFigure time.Duratio
 		if hits == 0 {
 			return fmt.Errorf("search %q found nothing", q.term)
 		}
-		goalRow(q.label, ms(s.p95), 50, fmt.Sprintf("p50 %.2f ms; %d hits shown of %d planted; %s",
-			ms(s.p50), hits, cfg.hitsPerTerm, runsNote(s, 30)))
+		goalRow(q.label, ms(s.p95), 50, fmt.Sprintf("p50 %.2f ms; %d hits shown; %s",
+			ms(s.p50), hits, runsNote(s, 30)))
 	}
 
 	size := fileSize(filepath.Join(dir, store.FileName)) + fileSize(filepath.Join(dir, store.FileName+"-wal"))

@@ -197,7 +197,16 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 	return out, nil
 }
 
-// messageQuery selects the live messages containing every term, newest first.
+// messageQuery selects live messages containing every term, newest first. One index drives
+// the query — the trigram index when a term has three or more characters, else the bigram
+// index for 1–2 character CJK terms — and its rowids are walked newest first (FTS5 returns
+// them in descending order and stops at LIMIT), so a common word such as "the" or "的" costs
+// no more than a rare one: nothing collects and sorts every match. The other terms are
+// checked on each row the index yields, with instr(), which is exact for any script. Only
+// short Latin terms alone scan the table, also newest first.
+//
+// "Newest" is the order messages were written (rowid), which is their creation order except
+// for conversations imported later: those rank as new as their import.
 func messageQuery(terms []string, limit int) (string, []any) {
 	var long, cjk, short []string
 	for _, t := range terms {
@@ -212,19 +221,22 @@ func messageQuery(terms []string, limit int) (string, []any) {
 			short = append(short, t)
 		}
 	}
-	from := `messages m`
+	var from, order string
 	var conds []string
 	var args []any
-	if len(long) > 0 {
-		from = `messages_fts f JOIN messages m ON m.seq = f.rowid`
+	switch {
+	case len(long) > 0:
+		from, order = `messages_fts f JOIN messages m ON m.seq = f.rowid`, `f.rowid DESC`
 		conds = append(conds, `messages_fts MATCH ?`)
 		args = append(args, ftsQuery(long))
-	}
-	if len(cjk) > 0 {
-		// Every 1–2 character CJK substring is a token of messages_bigram (bigram.go), so
-		// this is an index lookup; IN keeps it a rowid set however it combines with the above.
-		conds = append(conds, `m.seq IN (SELECT rowid FROM messages_bigram WHERE messages_bigram MATCH ?)`)
+		short = append(short, cjk...)
+	case len(cjk) > 0:
+		// Every 1–2 character CJK substring is a token of messages_bigram (bigram.go).
+		from, order = `messages_bigram b JOIN messages m ON m.seq = b.rowid`, `b.rowid DESC`
+		conds = append(conds, `messages_bigram MATCH ?`)
 		args = append(args, ftsQuery(cjk))
+	default:
+		from, order = `messages m`, `m.seq DESC`
 	}
 	if len(short) > 0 {
 		w, a := instrFilter("m.content", short)
@@ -234,7 +246,7 @@ func messageQuery(terms []string, limit int) (string, []any) {
 	return `SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, c.title, c.updated_at
 		FROM ` + from + ` JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
 		WHERE ` + strings.Join(conds, " AND ") + `
-		ORDER BY m.created_at DESC, m.seq DESC LIMIT ?`, append(args, limit)
+		ORDER BY ` + order + ` LIMIT ?`, append(args, limit)
 }
 
 // toolResultQuery selects finished tool calls of live conversations whose result contains
