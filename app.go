@@ -134,13 +134,13 @@ type Endpoint struct {
 
 // AppStatus is everything the window needs on start. It never contains the key.
 type AppStatus struct {
-	Key         secrets.Status    `json:"key"`
-	Endpoint    Endpoint          `json:"endpoint"`
-	Regions     []qwen.Region     `json:"regions"`
-	Model       string            `json:"model"`
-	DataDir     string            `json:"dataDir"`
-	Build       buildinfo.Info    `json:"build"`
-	Problems    []string          `json:"problems"`
+	Key         secrets.Status       `json:"key"`
+	Endpoint    Endpoint             `json:"endpoint"`
+	Regions     []qwen.Region        `json:"regions"`
+	Model       string               `json:"model"`
+	DataDir     string               `json:"dataDir"`
+	Build       buildinfo.Info       `json:"build"`
+	Problems    []string             `json:"problems"`
 	Titles      chat.TitleOptions    `json:"titles"`
 	Preferences settings.Preferences `json:"preferences"`
 	Prices      []pricing.Price      `json:"prices"`
@@ -278,7 +278,6 @@ func (a *App) Conversation(id string) (chat.Conversation, error) {
 	return a.chat.Conversation(a.root, id)
 }
 
-
 // Send posts text to the conversation and starts streaming the reply. It returns once the
 // turn is registered; the reply arrives as chat:* events.
 func (a *App) Send(conversationID, text string) (chat.Turn, error) {
@@ -350,7 +349,6 @@ func (a *App) startTurn(conversationID string, start func(ctx context.Context, r
 	}
 	return turn, nil
 }
-
 
 // SelectVersion shows another version of a message and the newest continuation below it.
 func (a *App) SelectVersion(conversationID, messageID string) (chat.Conversation, error) {

@@ -71,4 +71,3 @@ func contractTypes(g *tsgen.Gen) {
 	g.Name(reflect.TypeFor[settings.View](), "ViewState")
 	g.Nullable(reflect.TypeFor[store.SearchGroup](), "TitleMatch") // nil unless the title matched
 }
-

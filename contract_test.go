@@ -173,6 +173,7 @@ func constantsOf(t *testing.T, typ reflect.Type) []string {
 	}
 	return out
 }
+
 // writeContract renders contract.gen.ts. srcDir is the root package's folder: parameter
 // names are read from its source, which reflection does not keep.
 func writeContract(srcDir string) (string, error) {
