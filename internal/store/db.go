@@ -28,18 +28,21 @@ type Options struct {
 	Progress func(Progress)
 }
 
+// Phase is what Open is busy with.
+type Phase string
+
 // Phases of Open, in order. Only a start that has to upgrade the file goes through the
 // last two.
 const (
-	PhaseChecking  = "checking"  // opening and checking the file
-	PhaseBackup    = "backup"    // the byte copy taken before a migration; Done/Total are bytes
-	PhaseMigrating = "migrating" // one schema step; Done/Total are rows of its backfill
+	PhaseChecking  Phase = "checking"  // opening and checking the file
+	PhaseBackup    Phase = "backup"    // the byte copy taken before a migration; Done/Total are bytes
+	PhaseMigrating Phase = "migrating" // one schema step; Done/Total are rows of its backfill
 )
 
 // Progress is one report from Open. Total is 0 when the work cannot be measured (a quick
 // check, a step that is one statement): the window then shows that it is busy, not how far.
 type Progress struct {
-	Phase       string `json:"phase"`
+	Phase       Phase  `json:"phase"`
 	FromVersion int    `json:"fromVersion"` // the file's schema version before this start
 	ToVersion   int    `json:"toVersion"`   // the version this build brings it to
 	Version     int    `json:"version"`     // migrating: the version the current step leads to

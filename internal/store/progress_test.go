@@ -55,7 +55,7 @@ func (r *recorder) record(p Progress) {
 	}
 }
 
-func (r *recorder) phase(phase string, version int) []Progress {
+func (r *recorder) phase(phase Phase, version int) []Progress {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []Progress
@@ -99,7 +99,7 @@ func TestUpgradeReportsProgress(t *testing.T) {
 	if len(rec.reports) == 0 || rec.reports[0].Phase != PhaseChecking {
 		t.Fatalf("first report should be the check, got %+v", rec.reports)
 	}
-	order := map[string]int{PhaseChecking: 0, PhaseBackup: 1, PhaseMigrating: 2}
+	order := map[Phase]int{PhaseChecking: 0, PhaseBackup: 1, PhaseMigrating: 2}
 	for i := 1; i < len(rec.reports); i++ {
 		if order[rec.reports[i].Phase] < order[rec.reports[i-1].Phase] {
 			t.Fatalf("phases went back: %+v then %+v", rec.reports[i-1], rec.reports[i])
