@@ -100,8 +100,11 @@ func run(build buildinfo.Info) error {
 		OnStartup: func(ctx context.Context) {
 			emitter.ctx.Store(&ctx)
 			app.startup(ctx)
-			// Only after Wails took the single-instance lock: a second launch never opens,
-			// let alone migrates, the file the first one is upgrading.
+		},
+		// The history opens once the page is up, not in OnStartup: on Linux Wails runs
+		// OnStartup on a goroutine while it is still checking the single-instance lock, so a
+		// second launch would start opening (and migrating) the file before it exits.
+		OnDomReady: func(context.Context) {
 			app.openInBackground(func(ctx context.Context, progress func(store.Progress)) (services, error) {
 				return openServices(ctx, dataDir, logger, progress)
 			})
@@ -116,6 +119,7 @@ func run(build buildinfo.Info) error {
 		SingleInstanceLock: &options.SingleInstanceLock{
 			UniqueId: "qwendesk-" + shortHash(dataDir),
 			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
+				logger.Info("second launch: showing this window")
 				if ctx := emitter.context(); ctx != nil {
 					runtime.WindowUnminimise(ctx)
 					runtime.Show(ctx)

@@ -102,9 +102,12 @@ func (a *App) opened() error {
 
 // openInBackground opens the services on its own goroutine and attaches them; the window is
 // already up. A quit meanwhile cancels a.root, which stops a migration between batches (it
-// is rolled back; the next start runs it again).
+// is rolled back; the next start runs it again). Only the first call opens: the page's
+// DOM-ready, which triggers it, comes again on a reload.
 func (a *App) openInBackground(open opener) {
-	a.gate.opening.Store(true)
+	if !a.gate.opening.CompareAndSwap(false, true) {
+		return
+	}
 	go func() {
 		defer close(a.gate.done)
 		svc, err := open(a.root, a.progress)
