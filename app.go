@@ -25,11 +25,15 @@ import (
 // `wails dev`, from any page in the developer's browser), so each one validates its
 // arguments and none ever returns the API key. The work lives in internal/….
 type App struct {
-	keys     *secrets.Store
+	keys *secrets.Store
+	// settings, history and chat are nil until the history file is open (startup.go): a
+	// method reading them calls a.opened() first.
 	settings *settings.Store
 	history  *store.Store
-	desktop  Desktop
 	chat     *chat.Service
+	gate     *startupGate
+	desktop  Desktop
+	emitter  chat.Emitter
 	inflight *inflight.Registry
 	log      *slog.Logger
 	dataDir  string
@@ -48,7 +52,9 @@ type App struct {
 
 // AppConfig holds what main wires into the App.
 type AppConfig struct {
-	Keys       *secrets.Store
+	Keys *secrets.Store
+	// Settings and History, when set, are open already (tests); main leaves them nil and
+	// calls openInBackground once the window exists.
 	Settings   *settings.Store
 	History    *store.Store
 	Desktop    Desktop
@@ -69,7 +75,8 @@ func NewApp(cfg AppConfig) *App {
 		settings: cfg.Settings,
 		history:  cfg.History,
 		desktop:  cfg.Desktop,
-		problems: append([]string(nil), cfg.Problems...),
+		emitter:  cfg.Emitter,
+		gate:     newStartupGate(cfg.Build.Version),
 		inflight: inflight.New(),
 		log:      cfg.Logger,
 		dataDir:  cfg.DataDir,
@@ -86,14 +93,10 @@ func NewApp(cfg AppConfig) *App {
 			a.envBaseURL = u
 		}
 	}
-	a.chat = chat.NewService(chat.Config{
-		Streamer: endpointStreamer{a},
-		Store:    cfg.History,
-		Key:      a.key,
-		Emitter:  cfg.Emitter,
-		Logger:   cfg.Logger,
-		Titles:   cfg.Settings.Titles,
-	})
+	if cfg.History != nil {
+		a.attach(services{history: cfg.History, settings: cfg.Settings, problems: cfg.Problems})
+		close(a.gate.done)
+	}
 	return a
 }
 
@@ -109,7 +112,11 @@ func (a *App) startup(ctx context.Context) {
 // turns to record how they ended.
 func (a *App) shutdown(ctx context.Context) {
 	a.inflight.CancelAll()
-	a.stopAll()
+	a.stopAll() // also stops a migration still running (startup.go)
+	if a.opened() != nil {
+		a.log.Info("app stopped while the history was still opening")
+		return
+	}
 	if !a.chat.Wait(time.Second) {
 		a.log.Warn("shutdown: some replies did not finish in time")
 	}
@@ -148,6 +155,9 @@ type AppStatus struct {
 
 // Status reports the key source, the endpoint, the model and any start-up problems.
 func (a *App) Status() (AppStatus, error) {
+	if err := a.opened(); err != nil {
+		return AppStatus{}, err
+	}
 	ctx, cancel := context.WithTimeout(a.root, 10*time.Second)
 	defer cancel()
 	keyStatus := a.keys.Status(ctx)
@@ -208,6 +218,9 @@ type KeyTest struct {
 // TestKey checks key (or, when empty, the key in use) against the current endpoint. A
 // failure is a result, not an error: the setup screen shows it in place.
 func (a *App) TestKey(key string) (KeyTest, error) {
+	if err := a.opened(); err != nil {
+		return KeyTest{}, err
+	}
 	ctx, cancel := context.WithTimeout(a.root, 30*time.Second)
 	defer cancel()
 	if strings.TrimSpace(key) == "" {
@@ -247,6 +260,9 @@ type ModelList struct {
 
 // Models lists the endpoint's models, or the built-in list when that fails.
 func (a *App) Models() (ModelList, error) {
+	if err := a.opened(); err != nil {
+		return ModelList{}, err
+	}
 	ctx, cancel := context.WithTimeout(a.root, 15*time.Second)
 	defer cancel()
 	key, err := a.key(ctx)
@@ -267,11 +283,17 @@ func (a *App) Models() (ModelList, error) {
 
 // NewConversation starts an empty conversation with the current model.
 func (a *App) NewConversation() (chat.Conversation, error) {
+	if err := a.opened(); err != nil {
+		return chat.Conversation{}, err
+	}
 	return a.chat.NewConversation(a.root, a.settings.Connection().Model)
 }
 
 // Conversation returns a conversation with its messages.
 func (a *App) Conversation(id string) (chat.Conversation, error) {
+	if err := a.opened(); err != nil {
+		return chat.Conversation{}, err
+	}
 	if err := checkID(id); err != nil {
 		return chat.Conversation{}, err
 	}
@@ -281,6 +303,9 @@ func (a *App) Conversation(id string) (chat.Conversation, error) {
 // Send posts text to the conversation and starts streaming the reply. It returns once the
 // turn is registered; the reply arrives as chat:* events.
 func (a *App) Send(conversationID, text string) (chat.Turn, error) {
+	if err := a.opened(); err != nil {
+		return chat.Turn{}, err
+	}
 	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
 		return a.chat.Send(ctx, chat.SendInput{ConversationID: conversationID, Text: text, Model: model, RequestID: requestID}, onEnd)
 	})
@@ -289,6 +314,9 @@ func (a *App) Send(conversationID, text string) (chat.Turn, error) {
 // SendWithImages posts text with images (data: URLs, for vision models) to the
 // conversation; the text may be empty.
 func (a *App) SendWithImages(conversationID, text string, images []string) (chat.Turn, error) {
+	if err := a.opened(); err != nil {
+		return chat.Turn{}, err
+	}
 	return a.startTurn(conversationID, func(ctx context.Context, requestID, model string, onEnd func()) (chat.Turn, error) {
 		return a.chat.Send(ctx, chat.SendInput{ConversationID: conversationID, Text: text, Images: images, Model: model, RequestID: requestID}, onEnd)
 	})
@@ -296,6 +324,9 @@ func (a *App) SendWithImages(conversationID, text string, images []string) (chat
 
 // Regenerate answers a reply's question again; the old reply stays as an earlier version.
 func (a *App) Regenerate(conversationID, replyID string) (chat.Turn, error) {
+	if err := a.opened(); err != nil {
+		return chat.Turn{}, err
+	}
 	if err := checkID(replyID); err != nil {
 		return chat.Turn{}, err
 	}
@@ -306,6 +337,9 @@ func (a *App) Regenerate(conversationID, replyID string) (chat.Turn, error) {
 
 // EditMessage sends a changed version of one of the user's messages as a new branch.
 func (a *App) EditMessage(conversationID, messageID, text string) (chat.Turn, error) {
+	if err := a.opened(); err != nil {
+		return chat.Turn{}, err
+	}
 	if err := checkID(messageID); err != nil {
 		return chat.Turn{}, err
 	}
@@ -317,6 +351,9 @@ func (a *App) EditMessage(conversationID, messageID, text string) (chat.Turn, er
 // ContinueReply extends a reply that was cut off (by max tokens, Stop, or a dropped
 // connection); the continuation streams into the same message.
 func (a *App) ContinueReply(conversationID, replyID string) (chat.Turn, error) {
+	if err := a.opened(); err != nil {
+		return chat.Turn{}, err
+	}
 	if err := checkID(replyID); err != nil {
 		return chat.Turn{}, err
 	}
@@ -352,6 +389,9 @@ func (a *App) startTurn(conversationID string, start func(ctx context.Context, r
 
 // SelectVersion shows another version of a message and the newest continuation below it.
 func (a *App) SelectVersion(conversationID, messageID string) (chat.Conversation, error) {
+	if err := a.opened(); err != nil {
+		return chat.Conversation{}, err
+	}
 	if err := checkID(conversationID); err != nil {
 		return chat.Conversation{}, err
 	}
@@ -363,6 +403,9 @@ func (a *App) SelectVersion(conversationID, messageID string) (chat.Conversation
 
 // DeleteMessage removes a message (a question together with its replies).
 func (a *App) DeleteMessage(conversationID, messageID string) (chat.Conversation, error) {
+	if err := a.opened(); err != nil {
+		return chat.Conversation{}, err
+	}
 	if err := checkID(conversationID); err != nil {
 		return chat.Conversation{}, err
 	}
@@ -374,6 +417,9 @@ func (a *App) DeleteMessage(conversationID, messageID string) (chat.Conversation
 
 // UpdateConversationSettings changes a conversation's model, system prompt and parameters.
 func (a *App) UpdateConversationSettings(conversationID string, settings chat.ConversationSettings) (chat.ConversationSettings, error) {
+	if err := a.opened(); err != nil {
+		return chat.ConversationSettings{}, err
+	}
 	if err := checkID(conversationID); err != nil {
 		return chat.ConversationSettings{}, err
 	}

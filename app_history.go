@@ -30,11 +30,17 @@ const maxImportBytes = 512 << 20
 
 // ListConversations returns the sidebar rows, pinned first, then most recent.
 func (a *App) ListConversations() ([]chat.ConversationSummary, error) {
+	if err := a.opened(); err != nil {
+		return nil, err
+	}
 	return a.chat.ListConversations(a.root)
 }
 
 // RenameConversation sets a title the user typed.
 func (a *App) RenameConversation(id, title string) error {
+	if err := a.opened(); err != nil {
+		return err
+	}
 	if err := checkID(id); err != nil {
 		return err
 	}
@@ -43,6 +49,9 @@ func (a *App) RenameConversation(id, title string) error {
 
 // PinConversation pins or unpins a conversation.
 func (a *App) PinConversation(id string, pinned bool) error {
+	if err := a.opened(); err != nil {
+		return err
+	}
 	if err := checkID(id); err != nil {
 		return err
 	}
@@ -51,6 +60,9 @@ func (a *App) PinConversation(id string, pinned bool) error {
 
 // DeleteConversation removes a conversation; RestoreConversation undoes it until restart.
 func (a *App) DeleteConversation(id string) error {
+	if err := a.opened(); err != nil {
+		return err
+	}
 	if err := checkID(id); err != nil {
 		return err
 	}
@@ -59,6 +71,9 @@ func (a *App) DeleteConversation(id string) error {
 
 // RestoreConversation undoes DeleteConversation.
 func (a *App) RestoreConversation(id string) error {
+	if err := a.opened(); err != nil {
+		return err
+	}
 	if err := checkID(id); err != nil {
 		return err
 	}
@@ -71,6 +86,9 @@ const maxQueryRunes = 200
 // Search looks through every message and title, in any language. A title match is the
 // group's TitleMatch, so the store's title hit is not listed again as a message.
 func (a *App) Search(query string) ([]store.SearchGroup, error) {
+	if err := a.opened(); err != nil {
+		return nil, err
+	}
 	query = strings.TrimSpace(query)
 	if query == "" {
 		return []store.SearchGroup{}, nil
@@ -91,6 +109,9 @@ func (a *App) Search(query string) ([]store.SearchGroup, error) {
 // ExportConversations saves the given conversations (all when ids is empty) as "markdown" or
 // "json" where the user chooses. It returns the path, or "" if the user cancelled.
 func (a *App) ExportConversations(ids []string, format string) (string, error) {
+	if err := a.opened(); err != nil {
+		return "", err
+	}
 	if len(ids) > 100_000 {
 		return "", &chat.UserError{Kind: chat.KindInvalidInput, Message: "Too many conversations in one export."}
 	}
@@ -145,6 +166,9 @@ type ImportResult struct {
 // ImportConversations reads a QwenDesk JSON export the user picks. A malformed file changes
 // nothing and the error says what is wrong with it.
 func (a *App) ImportConversations() (ImportResult, error) {
+	if err := a.opened(); err != nil {
+		return ImportResult{}, err
+	}
 	path, err := a.desktop.OpenFile("Import conversations", "*.json")
 	if err != nil {
 		return ImportResult{}, err

@@ -14,6 +14,9 @@ import (
 
 // SetPreferences validates and stores p. A proxy change applies to the next request.
 func (a *App) SetPreferences(p settings.Preferences) (settings.Preferences, error) {
+	if err := a.opened(); err != nil {
+		return settings.Preferences{}, err
+	}
 	old := a.settings.Preferences()
 	p, err := a.settings.SetPreferences(a.root, p)
 	if err != nil {
@@ -30,11 +33,17 @@ func (a *App) SetPreferences(p settings.Preferences) (settings.Preferences, erro
 
 // PromptPresets returns the user's system-prompt presets (a starter set until they edit it).
 func (a *App) PromptPresets() ([]settings.PromptPreset, error) {
+	if err := a.opened(); err != nil {
+		return nil, err
+	}
 	return a.settings.Presets(), nil
 }
 
 // SetPromptPresets replaces the presets.
 func (a *App) SetPromptPresets(presets []settings.PromptPreset) ([]settings.PromptPreset, error) {
+	if err := a.opened(); err != nil {
+		return nil, err
+	}
 	if len(presets) > settings.MaxPresets {
 		return nil, &chat.UserError{Kind: chat.KindInvalidInput, Message: "Too many presets."}
 	}
@@ -47,11 +56,17 @@ func (a *App) SetPromptPresets(presets []settings.PromptPreset) ([]settings.Prom
 
 // Prices returns the price table used for cost estimates.
 func (a *App) Prices() ([]pricing.Price, error) {
+	if err := a.opened(); err != nil {
+		return nil, err
+	}
 	return a.settings.Prices(), nil
 }
 
 // SetPrices replaces the price table.
 func (a *App) SetPrices(prices []pricing.Price) ([]pricing.Price, error) {
+	if err := a.opened(); err != nil {
+		return nil, err
+	}
 	p, err := a.settings.SetPrices(a.root, prices)
 	if err != nil {
 		return nil, a.settingsError(err)
@@ -61,6 +76,9 @@ func (a *App) SetPrices(prices []pricing.Price) ([]pricing.Price, error) {
 
 // SetTitleOptions turns automatic titles on or off and picks their model.
 func (a *App) SetTitleOptions(enabled bool, model string) (chat.TitleOptions, error) {
+	if err := a.opened(); err != nil {
+		return chat.TitleOptions{}, err
+	}
 	if len(model) > 4*settings.MaxModelID {
 		return chat.TitleOptions{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: "A model id is one word, like qwen-plus."}
 	}
@@ -73,11 +91,17 @@ func (a *App) SetTitleOptions(enabled bool, model string) (chat.TitleOptions, er
 
 // ViewState returns the conversation and scroll position to restore.
 func (a *App) ViewState() (settings.View, error) {
+	if err := a.opened(); err != nil {
+		return settings.View{}, err
+	}
 	return a.settings.View(), nil
 }
 
 // SaveViewState remembers the open conversation and its scroll position.
 func (a *App) SaveViewState(conversationID string, scrollTop float64) error {
+	if err := a.opened(); err != nil {
+		return err
+	}
 	if conversationID != "" {
 		if err := checkID(conversationID); err != nil {
 			return err
@@ -91,6 +115,9 @@ func (a *App) SaveViewState(conversationID string, scrollTop float64) error {
 
 // SetEndpoint chooses a region preset, or "custom" with customURL.
 func (a *App) SetEndpoint(region, customURL string) (Endpoint, error) {
+	if err := a.opened(); err != nil {
+		return Endpoint{}, err
+	}
 	if len(region) > 64 || len(customURL) > 2048 {
 		return Endpoint{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: "Unknown region."}
 	}
@@ -108,6 +135,9 @@ func (a *App) SetEndpoint(region, customURL string) (Endpoint, error) {
 // SetModel chooses the model for new turns. Any id is accepted (models change often); it
 // must look like an id.
 func (a *App) SetModel(model string) (string, error) {
+	if err := a.opened(); err != nil {
+		return "", err
+	}
 	c, err := a.settings.SetModel(a.root, strings.TrimSpace(model))
 	if err != nil {
 		return "", a.settingsError(err)

@@ -30,6 +30,9 @@ type UsageReport struct {
 // Usage reports tokens and estimated cost per day and model over the last days (1–366),
 // today included, in local time.
 func (a *App) Usage(days int) (UsageReport, error) {
+	if err := a.opened(); err != nil {
+		return UsageReport{}, err
+	}
 	if days < 1 || days > 366 {
 		return UsageReport{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: "Show between 1 and 366 days."}
 	}

@@ -50,6 +50,8 @@ func contractEvents() []contractEvent {
 		{"EV_RETRY", chat.EventRetry, chat.RetryEvent{}},
 		{"EV_TOOL", chat.EventTool, chat.ToolEvent{}},
 		{"EV_CONVERSATIONS_CHANGED", chat.EventConversationsChanged, chat.ConversationsChangedEvent{}},
+		{"EV_STARTUP", EventStartup, StartupState{}},
+		{"EV_READY", EventReady, StartupState{}},
 	}
 }
 
@@ -70,4 +72,7 @@ func contractTypes(g *tsgen.Gen) {
 	g.Enum(reflect.TypeFor[settings.ProxyMode](), string(settings.ProxySystem), string(settings.ProxyNone), string(settings.ProxyCustom))
 	g.Name(reflect.TypeFor[settings.View](), "ViewState")
 	g.Nullable(reflect.TypeFor[store.SearchGroup](), "TitleMatch") // nil unless the title matched
+	g.Name(reflect.TypeFor[store.Progress](), "StartupProgress")
+	g.Name(reflect.TypeFor[store.Phase](), "StartupPhase")
+	g.Enum(reflect.TypeFor[store.Phase](), string(store.PhaseChecking), string(store.PhaseBackup), string(store.PhaseMigrating))
 }

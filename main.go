@@ -26,7 +26,6 @@ import (
 	"qwendesk/internal/buildinfo"
 	"qwendesk/internal/csp"
 	"qwendesk/internal/secrets"
-	"qwendesk/internal/settings"
 	"qwendesk/internal/store"
 )
 
@@ -72,36 +71,20 @@ func run(build buildinfo.Info) error {
 	// Last line of defence: any key the store has seen is scrubbed from every log line.
 	logger := slog.New(applog.NewRedactingHandler(baseLog.Handler(), keys.KnownSecrets))
 
-	history, report, problems, err := openHistory(dataDir, logger)
-	if err != nil {
-		return err
-	}
-	defer history.Close()
-	if report.MovedAside != "" {
-		problems = append(problems, fmt.Sprintf("The history file could not be read and was moved aside to %s; a new one was started.", report.MovedAside))
-	}
-	logger.Info("history opened", "path", report.Path, "from_version", report.FromVersion, "to_version", report.ToVersion,
-		"backup", report.Backup, "moved_aside", report.MovedAside, "interrupted_replies", report.Interrupted)
-
-	prefs, settingsProblems, err := settings.Open(context.Background(), history, dataDir)
-	if err != nil {
-		return fmt.Errorf("move the settings into the history file: %w", err)
-	}
-	problems = append(problems, settingsProblems...)
-
 	emitter := &wailsEmitter{}
+	// The history (and the settings in it) open once the window is up, see startup.go.
 	app := NewApp(AppConfig{
 		Keys:       keys,
-		Settings:   prefs,
-		History:    history,
 		Desktop:    wailsDesktop{emitter: emitter},
-		Problems:   problems,
 		Emitter:    emitter,
 		Logger:     logger,
 		DataDir:    dataDir,
 		Build:      build,
 		EnvBaseURL: os.Getenv("DASHSCOPE_BASE_URL"),
 	})
+
+	// Waits for the history to be closed, or for a migration cut short by the quit to roll back.
+	defer app.closeServices()
 
 	return wails.Run(&options.App{
 		Title:            build.Title(),
@@ -118,6 +101,14 @@ func run(build buildinfo.Info) error {
 			emitter.ctx.Store(&ctx)
 			app.startup(ctx)
 		},
+		// The history opens once the page is up, not in OnStartup: on Linux Wails runs
+		// OnStartup on a goroutine while it is still checking the single-instance lock, so a
+		// second launch would start opening (and migrating) the file before it exits.
+		OnDomReady: func(context.Context) {
+			app.openInBackground(func(ctx context.Context, progress func(store.Progress)) (services, error) {
+				return openServices(ctx, dataDir, logger, progress)
+			})
+		},
 		// Wails 2.16 quits the GTK loop itself on SIGINT/SIGTERM and then runs OnShutdown,
 		// which stops and records streaming replies. A second signal handler here would call
 		// into GTK from another thread at the same time and abort the process.
@@ -128,6 +119,7 @@ func run(build buildinfo.Info) error {
 		SingleInstanceLock: &options.SingleInstanceLock{
 			UniqueId: "qwendesk-" + shortHash(dataDir),
 			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
+				logger.Info("second launch: showing this window")
 				if ctx := emitter.context(); ctx != nil {
 					runtime.WindowUnminimise(ctx)
 					runtime.Show(ctx)
@@ -149,28 +141,6 @@ func run(build buildinfo.Info) error {
 		Linux: &linux.Options{ProgramName: "QwenDesk", Icon: appIcon, WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 		Bind:  []interface{}{app},
 	})
-}
-
-// openHistory opens the history file. When it cannot be used at all (a newer QwenDesk's
-// schema, a locked or unreadable file), the app still starts, on a temporary file, and says
-// so: a window that explains beats an app that does not open.
-func openHistory(dataDir string, log *slog.Logger) (*store.Store, store.OpenReport, []string, error) {
-	history, report, err := store.Open(dataDir, store.Options{})
-	if err == nil {
-		return history, report, nil, nil
-	}
-	log.Error("history file unusable", "error", err.Error())
-	tmp, terr := os.MkdirTemp("", "qwendesk-session-")
-	if terr != nil {
-		return nil, report, nil, fmt.Errorf("open the history file in %s: %w", dataDir, err)
-	}
-	history, report, terr = store.Open(tmp, store.Options{})
-	if terr != nil {
-		return nil, report, nil, fmt.Errorf("open the history file in %s: %w", dataDir, err)
-	}
-	problem := fmt.Sprintf("Your history file in %s could not be opened (%v). It was left untouched; "+
-		"conversations of this session go to a temporary file and will not be kept.", dataDir, err)
-	return history, report, []string{problem}, nil
 }
 
 // appMenu is the native menu. macOS needs its standard Edit menu or Cmd+C/V/Z do nothing

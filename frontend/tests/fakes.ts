@@ -2,6 +2,7 @@
 import { vi } from 'vitest';
 import type { Backend } from '../src/lib/bridge';
 import type { EventName, EventPayloads } from '../src/lib/events';
+import type { StartupState } from '../src/lib/contract.gen';
 import type { AppStatus, Conversation, ConversationSettings, ConversationSummary, ImportResult, KeyStatus, SearchGroup, Turn, ViewState, Preferences, Price, UsageReport } from '../src/lib/types';
 
 export function keyStatus(over: Partial<KeyStatus> = {}): KeyStatus {
@@ -75,6 +76,7 @@ export function fakeBackend() {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let turns = 0;
   const api = {
+    startup: vi.fn(async (): Promise<StartupState> => ({ ready: true, failed: '', version: '0.2.0', progress: { phase: 'checking', fromVersion: 0, toVersion: 0, version: 0, step: '', done: 0, total: 0 } })),
     status: vi.fn(async () => appStatus()),
     saveKey: vi.fn(async () => keyStatus()),
     testKey: vi.fn(async () => ({ ok: true, kind: '', message: '', requestId: '' })),

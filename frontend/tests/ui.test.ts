@@ -144,6 +144,8 @@ describe('app', () => {
     w.go = {
       main: {
         App: {
+          // The history is open: the app goes straight on to Status.
+          Startup: async () => ({ ready: true, failed: '', version: '0.2.0', progress: { phase: 'checking', fromVersion: 5, toVersion: 5, version: 0, step: '', done: 0, total: 0 } }),
           Status: async () => status,
           Models: async () => ({ models: ['qwen-plus'], live: true, problem: '' }),
           ListConversations: async () => [],

@@ -22,6 +22,39 @@ const FileName = "history.db"
 // Options tune Open. The zero value is ready to use.
 type Options struct {
 	Now func() time.Time // nil → time.Now; used for timestamps the store chooses itself
+	// Progress, when set, hears what Open is doing, so a window can say so while it waits
+	// (the first start after an upgrade can take tens of seconds on a large history). It is
+	// called on Open's goroutine, often: keep it quick.
+	Progress func(Progress)
+}
+
+// Phase is what Open is busy with.
+type Phase string
+
+// Phases of Open, in order. Only a start that has to upgrade the file goes through the
+// last two.
+const (
+	PhaseChecking  Phase = "checking"  // opening and checking the file
+	PhaseBackup    Phase = "backup"    // the byte copy taken before a migration; Done/Total are bytes
+	PhaseMigrating Phase = "migrating" // one schema step; Done/Total are rows of its backfill
+)
+
+// Progress is one report from Open. Total is 0 when the work cannot be measured (a quick
+// check, a step that is one statement): the window then shows that it is busy, not how far.
+type Progress struct {
+	Phase       Phase  `json:"phase"`
+	FromVersion int    `json:"fromVersion"` // the file's schema version before this start
+	ToVersion   int    `json:"toVersion"`   // the version this build brings it to
+	Version     int    `json:"version"`     // migrating: the version the current step leads to
+	Step        string `json:"step"`        // migrating: the step's name, as in schema_migrations
+	Done        int64  `json:"done"`
+	Total       int64  `json:"total"`
+}
+
+func (o Options) report(p Progress) {
+	if o.Progress != nil {
+		o.Progress(p)
+	}
 }
 
 // OpenReport tells the caller what Open had to do, so the UI can say so.
@@ -66,12 +99,22 @@ func Open(dir string, o Options) (*Store, OpenReport, error) {
 	return open(dir, o, migrations)
 }
 
+// OpenContext is Open that gives up when ctx ends (the user quit while a migration ran). A
+// migration cut short is rolled back: the file stays at its old version and the next Open
+// runs the migration again from the start.
+func OpenContext(ctx context.Context, dir string, o Options) (*Store, OpenReport, error) {
+	return openContext(ctx, dir, o, migrations)
+}
+
 func open(dir string, o Options, steps []migration) (*Store, OpenReport, error) {
+	return openContext(context.Background(), dir, o, steps)
+}
+
+func openContext(ctx context.Context, dir string, o Options, steps []migration) (*Store, OpenReport, error) {
 	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
-	ctx := context.Background()
 	path := filepath.Join(dir, FileName)
 	rep := OpenReport{Path: path}
 	if strings.ContainsRune(path, '?') {
@@ -81,6 +124,7 @@ func open(dir string, o Options, steps []migration) (*Store, OpenReport, error) 
 		return nil, rep, fmt.Errorf("store: create data folder: %w", err)
 	}
 
+	o.report(Progress{Phase: PhaseChecking})
 	db, err := openChecked(ctx, path)
 	if err != nil && isCorrupt(err) && exists(path) {
 		moved, merr := moveAside(path, now())
@@ -95,7 +139,7 @@ func open(dir string, o Options, steps []migration) (*Store, OpenReport, error) 
 	}
 	s := &Store{db: db, path: path, now: now}
 
-	mr, err := migrate(ctx, db, path, steps, now())
+	mr, err := migrate(ctx, db, path, steps, now(), o.report)
 	rep.FromVersion, rep.ToVersion, rep.Backup = mr.from, mr.to, mr.backup
 	if err != nil {
 		db.Close()

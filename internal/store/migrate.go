@@ -20,17 +20,36 @@ var ErrSchemaTooNew = errors.New("history.db was created by a newer version of Q
 type migration struct {
 	name string
 	sql  string
+	// fill, when set, runs after sql in the same transaction: the part of a step that goes
+	// through every existing row, done in batches so that Open can report its progress.
+	fill *backfill
 }
+
+// backfill walks table by rowid, running sql for one range (?1 <= rowid < ?2) at a time. A
+// single INSERT … SELECT over a million messages takes tens of seconds and says nothing
+// meanwhile; batches inside the same transaction do the same work, keep the step
+// all-or-nothing, and let the caller see how far it got and cancel between batches.
+type backfill struct {
+	table string
+	sql   string
+}
+
+// fillBatch is the rowids per backfill statement: about 50 ms of bigram indexing, so
+// progress moves several times a second and a cancel is honoured quickly.
+var fillBatch int64 = 2000
 
 // migrations is append-only: never edit a step that has shipped, add the next one, e.g.
 //
 //	{"message pins", `ALTER TABLE messages ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0`},
+//
+// A step that goes through every row (an index backfill) declares it as fill, so the window
+// can show its progress during the first start after an upgrade.
 var migrations = []migration{
-	{"initial schema", schemaV1},
-	{"active branch", `ALTER TABLE conversations ADD COLUMN active_leaf TEXT NOT NULL DEFAULT ''`},
-	{"message images", `ALTER TABLE messages ADD COLUMN images TEXT NOT NULL DEFAULT ''`},
-	{"cjk bigram index", schemaV4},
-	{"tool calls", schemaV5},
+	{name: "initial schema", sql: schemaV1},
+	{name: "active branch", sql: `ALTER TABLE conversations ADD COLUMN active_leaf TEXT NOT NULL DEFAULT ''`},
+	{name: "message images", sql: `ALTER TABLE messages ADD COLUMN images TEXT NOT NULL DEFAULT ''`},
+	{name: "cjk bigram index", sql: schemaV4, fill: &backfill{table: "messages", sql: fillV4}},
+	{name: "tool calls", sql: schemaV5},
 }
 
 // toolCallsVersion is the schema version that has the tool_calls table.
@@ -119,9 +138,14 @@ CREATE TRIGGER messages_bigram_index AFTER UPDATE OF content, status ON messages
 WHEN new.status <> 'streaming' AND (old.content IS NOT new.content OR old.status = 'streaming') BEGIN
 	INSERT OR REPLACE INTO messages_bigram (rowid, content) VALUES (new.seq, qwendesk_cjk_bigrams(new.content));
 END;
-INSERT INTO messages_bigram (rowid, content)
-	SELECT seq, qwendesk_cjk_bigrams(content) FROM messages WHERE status <> 'streaming';
 `
+
+// fillV4 indexes the messages written before v4. It shipped as one INSERT … SELECT at the
+// end of schemaV4; the batches select exactly the same rows.
+const fillV4 = `
+INSERT INTO messages_bigram (rowid, content)
+	SELECT seq, qwendesk_cjk_bigrams(content) FROM messages
+	WHERE status <> 'streaming' AND seq >= ?1 AND seq < ?2`
 
 const schemaV1 = `
 CREATE TABLE schema_migrations (
@@ -214,9 +238,11 @@ type migrateResult struct {
 }
 
 // migrate brings the file to len(steps). All pending steps run in one transaction, so a
-// failure leaves the file exactly as it was. Before changing a file that already holds
-// anything, it takes a byte copy next to it (history.db.bak-v<from>-<unix>).
-func migrate(ctx context.Context, db *sql.DB, path string, steps []migration, now time.Time) (migrateResult, error) {
+// failure — or a cancel, or the process being killed — leaves the file exactly as it was,
+// and the next start runs them again from the start. Before changing a file that already
+// holds anything, it takes a byte copy next to it (history.db.bak-v<from>-<unix>). report
+// hears the copy's and each step's progress.
+func migrate(ctx context.Context, db *sql.DB, path string, steps []migration, now time.Time, report func(Progress)) (migrateResult, error) {
 	r := migrateResult{to: len(steps)}
 	// One connection throughout: foreign_keys is per connection and must be off while
 	// steps run (SQLite ignores the pragma inside a transaction), so table rebuilds in
@@ -242,7 +268,10 @@ func migrate(ctx context.Context, db *sql.DB, path string, steps []migration, no
 		return r, fmt.Errorf("store: migrate: %w", err)
 	}
 	if objects > 0 || r.from > 0 {
-		if r.backup, err = backupFile(ctx, conn, path, r.from, now); err != nil {
+		copied := func(done, total int64) {
+			report(Progress{Phase: PhaseBackup, FromVersion: r.from, ToVersion: r.to, Done: done, Total: total})
+		}
+		if r.backup, err = backupFile(ctx, conn, path, r.from, now, copied); err != nil {
 			return r, fmt.Errorf("store: backup before migration: %w", err)
 		}
 	}
@@ -264,8 +293,17 @@ func migrate(ctx context.Context, db *sql.DB, path string, steps []migration, no
 	defer tx.Rollback()
 	for v := r.from + 1; v <= r.to; v++ {
 		step := steps[v-1]
+		stepProgress := func(done, total int64) {
+			report(Progress{Phase: PhaseMigrating, FromVersion: r.from, ToVersion: r.to, Version: v, Step: step.name, Done: done, Total: total})
+		}
+		stepProgress(0, 0)
 		if _, err := tx.ExecContext(ctx, step.sql); err != nil {
 			return r, fmt.Errorf("store: migration to v%d (%s) failed, file left at v%d: %w", v, step.name, r.from, err)
+		}
+		if step.fill != nil {
+			if err := step.fill.run(ctx, tx, stepProgress); err != nil {
+				return r, fmt.Errorf("store: migration to v%d (%s) failed, file left at v%d: %w", v, step.name, r.from, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 			v, step.name, toNanos(now)); err != nil {
@@ -280,10 +318,40 @@ func migrate(ctx context.Context, db *sql.DB, path string, steps []migration, no
 	if err := foreignKeyCheck(ctx, tx); err != nil {
 		return r, fmt.Errorf("store: migration to v%d broke references, file left at v%d: %w", r.to, r.from, err)
 	}
+	// A cancel that came during the last statement must not commit: the caller has been
+	// told the migration did not happen.
+	if err := ctx.Err(); err != nil {
+		return r, fmt.Errorf("store: migration cancelled, file left at v%d: %w", r.from, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return r, fmt.Errorf("store: migrate: %w", err)
 	}
 	return r, nil
+}
+
+// run fills the whole rowid range of f.table, reporting rowids covered out of the range
+// (gaps left by deleted rows make the count approximate, never backwards).
+func (f *backfill) run(ctx context.Context, tx *sql.Tx, report func(done, total int64)) error {
+	var lo, hi sql.NullInt64
+	if err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT min(rowid), max(rowid) FROM %q`, f.table)).Scan(&lo, &hi); err != nil {
+		return err
+	}
+	if !lo.Valid {
+		return nil // no rows
+	}
+	total := hi.Int64 - lo.Int64 + 1
+	report(0, total)
+	for from := lo.Int64; from <= hi.Int64; from += fillBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		to := min(from+fillBatch, hi.Int64+1)
+		if _, err := tx.ExecContext(ctx, f.sql, from, to); err != nil {
+			return err
+		}
+		report(to-lo.Int64, total)
+	}
+	return nil
 }
 
 func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
@@ -307,7 +375,7 @@ func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 
 // backupFile folds the WAL into the main file, then copies it byte for byte. The copy is
 // written to a temporary name and renamed so a half-written backup never looks complete.
-func backupFile(ctx context.Context, conn *sql.Conn, path string, from int, now time.Time) (string, error) {
+func backupFile(ctx context.Context, conn *sql.Conn, path string, from int, now time.Time, report func(done, total int64)) (string, error) {
 	var busy, logFrames, checkpointed int
 	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed); err != nil {
 		return "", err
@@ -316,19 +384,27 @@ func backupFile(ctx context.Context, conn *sql.Conn, path string, from int, now 
 		return "", errors.New("another connection is using the database; cannot take a consistent copy")
 	}
 	dst := uniqueName(fmt.Sprintf("%s.bak-v%d-%d", path, from, now.Unix()))
-	if err := copyFile(path, dst); err != nil {
+	if err := copyFile(ctx, path, dst, report); err != nil {
 		return "", err
 	}
 	return dst, nil
 }
 
-func copyFile(src, dst string) (err error) {
+// copyFile copies in chunks, reporting bytes copied: a history of a gigabyte takes seconds
+// to copy, and the user should see it move (and be able to quit).
+func copyFile(ctx context.Context, src, dst string, report func(done, total int64)) (err error) {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
+	info, err := in.Stat()
+	if err != nil {
+		return err
+	}
 	tmp := dst + ".tmp"
+	// A copy cut short by a kill in an earlier start left this name behind; it is ours.
+	_ = os.Remove(tmp)
 	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
@@ -339,8 +415,27 @@ func copyFile(src, dst string) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	if _, err = io.Copy(out, in); err != nil {
-		return err
+	buf := make([]byte, 4<<20)
+	var done int64
+	report(0, info.Size())
+	for {
+		if err = ctx.Err(); err != nil {
+			return err
+		}
+		n, rerr := in.Read(buf)
+		if n > 0 {
+			if _, err = out.Write(buf[:n]); err != nil {
+				return err
+			}
+			done += int64(n)
+			report(done, info.Size())
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return rerr
+		}
 	}
 	if err = out.Sync(); err != nil {
 		return err

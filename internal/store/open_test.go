@@ -85,7 +85,7 @@ func TestMigrateFromV0FileTakesBackup(t *testing.T) {
 }
 
 // v2 here is a test-only step standing in for the next real migration.
-var testV2 = migration{"flag messages", `
+var testV2 = migration{name: "flag messages", sql: `
 	ALTER TABLE messages ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;
 	UPDATE messages SET flagged = 1 WHERE role = 'user';`}
 
@@ -174,7 +174,7 @@ func TestFailingMigrationRollsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	bad := migration{"broken", `CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);`}
+	bad := migration{name: "broken", sql: `CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);`}
 	steps := append(append([]migration{}, migrations[:1]...), testV2, bad)
 	if _, _, err := open(dir, Options{Now: newClock().Now}, steps); err == nil || !strings.Contains(err.Error(), "left at v1") {
 		t.Fatalf("want a migration error naming v1, got %v", err)

@@ -29,6 +29,8 @@ function onEvent<K extends keyof EventPayloads>(name: K, handler: (payload: Even
 
 /** Everything the stores may ask of Go; tests hand the stores a fake of the same shape. */
 export const backend = {
+  /** How far the start is; every other call but the key ones answers `starting` until it is ready. */
+  startup: () => go().Startup(),
   status: () => go().Status(),
   saveKey: (key: string) => go().SaveKey(key),
   /** Tests `key`, or the stored key when `key` is empty. */

@@ -19,6 +19,9 @@ export type SendKey = "enter" | "mod-enter";
 /** Go: settings.ProxyMode */
 export type ProxyMode = "system" | "none" | "custom";
 
+/** Go: store.Phase */
+export type StartupPhase = "checking" | "backup" | "migrating";
+
 /** Go: chat.Turn */
 export interface Turn {
   requestId: string;
@@ -120,6 +123,14 @@ export interface Preferences {
 export interface TitleOptions {
   enabled: boolean;
   model: string;
+}
+
+/** Go: main.StartupState */
+export interface StartupState {
+  ready: boolean;
+  failed: string;
+  version: string;
+  progress: StartupProgress;
 }
 
 /** Go: main.AppStatus */
@@ -284,6 +295,17 @@ export interface SearchHit {
   createdAt: string;
 }
 
+/** Go: store.Progress */
+export interface StartupProgress {
+  phase: StartupPhase;
+  fromVersion: number;
+  toVersion: number;
+  version: number;
+  step: string;
+  done: number;
+  total: number;
+}
+
 /** Go: qwen.Region */
 export interface Region {
   id: string;
@@ -401,6 +423,7 @@ export interface BoundApp {
   SetPrices(prices: Price[]): Promise<Price[]>;
   SetPromptPresets(presets: PromptPreset[]): Promise<PromptPreset[]>;
   SetTitleOptions(enabled: boolean, model: string): Promise<TitleOptions>;
+  Startup(): Promise<StartupState>;
   Status(): Promise<AppStatus>;
   Stop(requestID: string): Promise<void>;
   TestKey(key: string): Promise<KeyTest>;
@@ -415,6 +438,8 @@ export const EV_ERROR = "chat:error";
 export const EV_RETRY = "chat:retry";
 export const EV_TOOL = "chat:tool";
 export const EV_CONVERSATIONS_CHANGED = "conversations:changed";
+export const EV_STARTUP = "app:startup";
+export const EV_READY = "app:ready";
 
 /** Each event's payload. */
 export interface EventPayloads {
@@ -424,6 +449,8 @@ export interface EventPayloads {
   [EV_RETRY]: RetryEvent;
   [EV_TOOL]: ToolEvent;
   [EV_CONVERSATIONS_CHANGED]: ConversationsChangedEvent;
+  [EV_STARTUP]: StartupState;
+  [EV_READY]: StartupState;
 }
 
 /** Every error kind Go can report. */

@@ -405,6 +405,17 @@ const en = {
   'prices.errDuplicate': 'This model is listed twice.',
   'prices.errTooMany': 'At most {max} rows.',
   'prices.fix': 'Fix the marked fields first.',
+
+  // The first start after an upgrade (StartupScreen).
+  'startup.opening': 'Opening your history…',
+  'startup.backup': 'Backing up your history before updating it…',
+  'startup.backupPct': 'Backing up your history before updating it — {pct}%',
+  'startup.migrating': 'Updating your history for QwenDesk {version}…',
+  'startup.migratingPct': 'Updating your history for QwenDesk {version} — {pct}%',
+  'startup.once': 'This happens once after an update. You can quit safely: the update starts again next time.',
+  'startup.step': 'Step {n} of {of}',
+  'startup.failed': 'QwenDesk could not open your history',
+  'startup.failedHint': 'Your history file was not changed. Quit QwenDesk, check the data folder, and start it again.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -805,6 +816,17 @@ const zh: Record<MessageKey, string> = {
   'prices.errDuplicate': '该模型重复出现。',
   'prices.errTooMany': '最多 {max} 行。',
   'prices.fix': '请先修正标出的字段。',
+
+  // 升级后的第一次启动（StartupScreen）。
+  'startup.opening': '正在打开聊天记录…',
+  'startup.backup': '正在备份聊天记录，随后更新…',
+  'startup.backupPct': '正在备份聊天记录，随后更新 — {pct}%',
+  'startup.migrating': '正在为 QwenDesk {version} 更新聊天记录…',
+  'startup.migratingPct': '正在为 QwenDesk {version} 更新聊天记录 — {pct}%',
+  'startup.once': '更新后只需进行一次。可以放心退出：下次启动时会重新开始更新。',
+  'startup.step': '第 {n} 步，共 {of} 步',
+  'startup.failed': 'QwenDesk 无法打开聊天记录',
+  'startup.failedHint': '聊天记录文件没有被修改。请退出 QwenDesk，检查数据文件夹，然后重新启动。',
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

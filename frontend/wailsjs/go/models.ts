@@ -368,6 +368,42 @@ export namespace main {
 	        this.problem = source["problem"];
 	    }
 	}
+	export class StartupState {
+	    ready: boolean;
+	    failed: string;
+	    version: string;
+	    progress: store.Progress;
+	
+	    static createFrom(source: any = {}) {
+	        return new StartupState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ready = source["ready"];
+	        this.failed = source["failed"];
+	        this.version = source["version"];
+	        this.progress = this.convertValues(source["progress"], store.Progress);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class UsageRow {
 	    day: string;
 	    model: string;
@@ -663,6 +699,30 @@ export namespace settings {
 
 export namespace store {
 	
+	export class Progress {
+	    phase: string;
+	    fromVersion: number;
+	    toVersion: number;
+	    version: number;
+	    step: string;
+	    done: number;
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Progress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.phase = source["phase"];
+	        this.fromVersion = source["fromVersion"];
+	        this.toVersion = source["toVersion"];
+	        this.version = source["version"];
+	        this.step = source["step"];
+	        this.done = source["done"];
+	        this.total = source["total"];
+	    }
+	}
 	export class SearchHit {
 	    conversationId: string;
 	    messageId: string;

@@ -67,6 +67,8 @@ export function SetPromptPresets(arg1:Array<settings.PromptPreset>):Promise<Arra
 
 export function SetTitleOptions(arg1:boolean,arg2:string):Promise<chat.TitleOptions>;
 
+export function Startup():Promise<main.StartupState>;
+
 export function Status():Promise<main.AppStatus>;
 
 export function Stop(arg1:string):Promise<void>;

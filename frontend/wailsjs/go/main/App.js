@@ -122,6 +122,10 @@ export function SetTitleOptions(arg1, arg2) {
   return window['go']['main']['App']['SetTitleOptions'](arg1, arg2);
 }
 
+export function Startup() {
+  return window['go']['main']['App']['Startup']();
+}
+
 export function Status() {
   return window['go']['main']['App']['Status']();
 }
