@@ -107,8 +107,11 @@ BENCH := $(CURDIR)/build/bench
 # The issue's size: 10,000 conversations, 1,000,000 messages (generating it takes ~12 min here);
 # HISTORY_SCALE=0.1 for a quick run.
 HISTORY_SCALE ?= 1
+# The previous run's results are deleted first: a benchmark that fails leaves no file and shows
+# as "not measured", never with an earlier run's figures.
 bench: build
 	mkdir -p $(BENCH)
+	rm -f $(BENCH)/*.json
 	-cd bench/decode && go run . -out $(BENCH)/decode.json
 	-go run ./cmd/benchlatency -out $(BENCH)/latency.json
 	-./scripts/bench-render.sh 3 $(BENCH)/render.json
