@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN     := build/bin/qwendesk
 ARTIFACTS ?= $(CURDIR)/build/test-artifacts
 
-.PHONY: all setup run dev build dist bindings test test-go test-keychain test-frontend check-bindings test-e2e test-dev test-install test-fuzz test-cross fuzz bench fake clean
+.PHONY: all setup run dev build dist bindings test test-go test-keychain test-frontend test-decode check-bindings test-e2e test-dev test-install test-fuzz test-cross fuzz bench fake clean
 
 all: build
 
@@ -39,7 +39,7 @@ dist: setup
 
 ## test: everything CI runs
 test: setup
-	$(MAKE) --no-print-directory test-go test-fuzz test-cross test-keychain test-frontend check-bindings build test-e2e dist test-install
+	$(MAKE) --no-print-directory test-go test-decode test-fuzz test-cross test-keychain test-frontend check-bindings build test-e2e dist test-install
 	@echo "make test: all suites passed"
 
 # The MCP tool layer's tests run against real servers from npm (scripts/mcp-servers.sh).
@@ -48,6 +48,11 @@ test-go:
 	go vet -tags $(TAGS) ./...
 	./scripts/mcp-servers.sh $(MCP_SERVERS)
 	QWENDESK_MCP_SERVERS=$(MCP_SERVERS) go test -tags $(TAGS) -race -count=1 ./...
+
+## test-decode: the decode benchmark's decoders (QwenDesk's and the peers') produce the same
+## steps on its stream and on the fault corpus (its own module, so ./... above does not reach it)
+test-decode:
+	cd bench/decode && go vet ./... && go test -count=1 ./...
 
 ## test-cross: the Windows build compiles (pure Go: WebView2 needs no cgo), and every package
 ## that does not need cgo vets for macOS
@@ -102,8 +107,11 @@ BENCH := $(CURDIR)/build/bench
 # The issue's size: 10,000 conversations, 1,000,000 messages (generating it takes ~12 min here);
 # HISTORY_SCALE=0.1 for a quick run.
 HISTORY_SCALE ?= 1
+# The previous run's results are deleted first: a benchmark that fails leaves no file and shows
+# as "not measured", never with an earlier run's figures.
 bench: build
 	mkdir -p $(BENCH)
+	rm -f $(BENCH)/*.json
 	-cd bench/decode && go run . -out $(BENCH)/decode.json
 	-go run ./cmd/benchlatency -out $(BENCH)/latency.json
 	-./scripts/bench-render.sh 3 $(BENCH)/render.json

@@ -28,12 +28,22 @@ type Desktop interface {
 // maxImportBytes bounds an import file; real exports of years of chats are far smaller.
 const maxImportBytes = 512 << 20
 
-// ListConversations returns the sidebar rows, pinned first, then most recent.
-func (a *App) ListConversations() ([]chat.ConversationSummary, error) {
+// ListConversations returns one page of the sidebar rows, pinned first, then most recent:
+// up to limit rows after cursor ("" for the first page), and the cursor of the next page
+// ("" when there is no more).
+func (a *App) ListConversations(cursor string, limit int) (chat.ConversationPage, error) {
 	if err := a.opened(); err != nil {
-		return nil, err
+		return chat.ConversationPage{}, err
 	}
-	return a.chat.ListConversations(a.root)
+	if limit < 1 || limit > store.MaxPageRows {
+		return chat.ConversationPage{}, &chat.UserError{Kind: chat.KindInvalidInput,
+			Message: fmt.Sprintf("A page of the conversation list has 1 to %d rows.", store.MaxPageRows)}
+	}
+	// Cursors are short ("1.<nanoseconds>.<rowid>"); anything long did not come from Go.
+	if len(cursor) > 64 {
+		return chat.ConversationPage{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: "That is not a conversation list cursor."}
+	}
+	return a.chat.ConversationsPage(a.root, cursor, limit)
 }
 
 // RenameConversation sets a title the user typed.

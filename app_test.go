@@ -463,8 +463,8 @@ func TestExportThenImportRestoresConversations(t *testing.T) {
 	if _, err := b.ImportConversations(); kindOf(err) != "import" {
 		t.Fatalf("malformed import: %v", err)
 	}
-	if list, _ := b.ListConversations(); len(list) != 1 {
-		t.Fatalf("a refused import changed the history: %d conversations", len(list))
+	if page, _ := b.ListConversations("", 50); len(page.Conversations) != 1 {
+		t.Fatalf("a refused import changed the history: %d conversations", len(page.Conversations))
 	}
 	b.desktop.openPath = ""
 	if res, err := b.ImportConversations(); err != nil || !res.Cancelled {

@@ -247,7 +247,7 @@ func TestFailedOpenReachesTheWindow(t *testing.T) {
 	if now, _ := app.Startup(); now.Failed != st.Failed {
 		t.Fatalf("Startup %+v", now)
 	}
-	if _, err := app.ListConversations(); kindOf(err) != chat.KindStarting {
+	if _, err := app.ListConversations("", 50); kindOf(err) != chat.KindStarting {
 		t.Fatalf("ListConversations after a failed open: %v", err)
 	}
 }

@@ -10,14 +10,19 @@ import (
 	"unicode/utf8"
 )
 
-// The recorded stream: one DashScope (OpenAI-compatible mode) reply of a thinking model, in
-// the exact chunk shape of /work/shared/design/DASHSCOPE.md. It is generated, not captured,
+// The recorded stream: one DashScope (OpenAI-compatible mode) reply of a thinking model that
+// reasons, writes a long answer and then calls three tools, in the exact chunk shapes of
+// /work/shared/design/DASHSCOPE.md ("The stream", "Tools"): each call's first chunk has its
+// id, type and name with "arguments": "", later chunks only the index and a piece of the
+// arguments, the calls interleaved, and the step ends with finish_reason "tool_calls". It is generated, not captured,
 // so that it is the same bytes on every machine: the generator is seeded and uses nothing but
 // its own PRNG.
 const (
 	genSeed         = 20250601
 	reasoningChunks = 4000  // the thinking phase comes first
-	contentChunks   = 28000 // then the answer; the last one carries finish_reason "stop"
+	contentChunks   = 28000 // then the answer's sentence before its tool calls
+	toolCalls       = 3     // then the calls, streamed interleaved
+	argPieces       = 300   // argument pieces per call (each 1–12 runes)
 	minText         = 20    // bytes of text per chunk, before JSON escaping
 	maxText         = 40
 	streamID        = "chatcmpl-7f3c2a91-5b1e-9d44-8c0a-2e6f1b7d3a58"
@@ -27,8 +32,9 @@ const (
 // Stream is the generated stream and what a correct decoder must find in it.
 type Stream struct {
 	Bytes  []byte
-	Chunks int // data events that are chunks (everything but [DONE]): the divisor for per-chunk figures
-	Text   int // total bytes of content + reasoning text, decoded
+	Chunks int   // data events that are chunks (everything but [DONE]): the divisor for per-chunk figures
+	Text   int   // total bytes of content + reasoning text, decoded
+	Want   []Out // the steps a correct decoder produces, in order
 }
 
 var recorded = sync.OnceValue(func() Stream { return generate(genSeed) })
@@ -103,24 +109,87 @@ func generate(seed uint64) Stream {
 		out.WriteString(`},"finish_reason":null}],"usage":null}` + "\n\n")
 		s.Chunks++
 		s.Text += len(t)
+		s.Want = append(s.Want, Out{Reasoning: t})
 	}
-	for i := range contentChunks {
+	for range contentChunks {
 		t := text()
 		head()
 		out.WriteString(`{"index":0,"delta":{"content":`)
 		str(t)
-		if i == contentChunks-1 {
-			out.WriteString(`},"finish_reason":"stop"}],"usage":null}` + "\n\n")
-		} else {
-			out.WriteString(`},"finish_reason":null}],"usage":null}` + "\n\n")
-		}
+		out.WriteString(`},"finish_reason":null}],"usage":null}` + "\n\n")
 		s.Chunks++
 		s.Text += len(t)
+		s.Want = append(s.Want, Out{Content: t})
 	}
+
+	// The tool calls: every call's arguments are a JSON object cut into pieces on rune
+	// boundaries (a piece is a JSON string, so it holds whole runes), and the pieces of the
+	// calls are interleaved in random order, each call's own pieces in order.
+	names := []string{"get_weather", "search_web", "read_file"}
+	type call struct {
+		id     string
+		pieces []string
+		next   int
+	}
+	calls := make([]*call, toolCalls)
+	var whole []Call
+	for i := range calls {
+		c := &call{id: fmt.Sprintf("call_%016x", r.Uint64())}
+		var note strings.Builder
+		for utf8.RuneCountInString(note.String()) < argPieces*6 {
+			note.WriteString(text())
+		}
+		args, err := json.Marshal(map[string]string{"city": "杭州", "path": `C:\docs\"报告".md`, "note": note.String()})
+		if err != nil {
+			panic(err)
+		}
+		rs := []rune(string(args))
+		for len(rs) > 0 {
+			n := min(1+r.IntN(12), len(rs))
+			c.pieces = append(c.pieces, string(rs[:n]))
+			rs = rs[n:]
+		}
+		calls[i] = c
+		whole = append(whole, Call{ID: c.id, Name: names[i%len(names)], Arguments: string(args)})
+	}
+	started := make([]bool, toolCalls)
+	for {
+		var open []int
+		for i, c := range calls {
+			if c.next < len(c.pieces) {
+				open = append(open, i)
+			}
+		}
+		if len(open) == 0 {
+			break
+		}
+		i := open[r.IntN(len(open))]
+		c := calls[i]
+		head()
+		if !started[i] {
+			started[i] = true
+			fmt.Fprintf(&out, `{"index":0,"delta":{"content":null,"tool_calls":[{"index":%d,"id":%q,"type":"function","function":{"name":%q,"arguments":""}}]},"finish_reason":null}],"usage":null}`+"\n\n",
+				i, c.id, whole[i].Name)
+			s.Want = append(s.Want, Out{Started: []Started{{Index: i, ID: c.id, Name: whole[i].Name}}})
+		} else {
+			fmt.Fprintf(&out, `{"index":0,"delta":{"content":null,"tool_calls":[{"index":%d,"function":{"arguments":`, i)
+			str(c.pieces[c.next])
+			out.WriteString(`}}]},"finish_reason":null}],"usage":null}` + "\n\n")
+			c.next++
+		}
+		s.Chunks++
+	}
+	head()
+	out.WriteString(`{"index":0,"delta":{},"finish_reason":"tool_calls"}],"usage":null}` + "\n\n")
+	s.Chunks++
+	s.Want = append(s.Want, Out{Finish: "tool_calls", Calls: whole})
+
 	// The usage chunk (stream_options.include_usage): no choices at all.
 	fmt.Fprintf(&out, `data: {"id":%q,"object":"chat.completion.chunk","created":%d,"model":"qwen-plus","choices":[],"usage":{"prompt_tokens":1234,"completion_tokens":%d,"total_tokens":%d,"completion_tokens_details":{"reasoning_tokens":%d},"prompt_tokens_details":{"cached_tokens":0}}}`+"\n\n",
 		streamID, streamCreated, 3*(reasoningChunks+contentChunks), 1234+3*(reasoningChunks+contentChunks), 3*reasoningChunks)
 	s.Chunks++
+	s.Want = append(s.Want, Out{Usage: &Usage{Prompt: 1234, Completion: 3 * (reasoningChunks + contentChunks),
+		Total: 1234 + 3*(reasoningChunks+contentChunks), Reasoning: 3 * reasoningChunks}})
 	out.WriteString("data: [DONE]\n\n")
 	s.Bytes = out.Bytes()
 	return s

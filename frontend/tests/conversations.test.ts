@@ -7,7 +7,7 @@ import { ChatStore } from '../src/lib/chat.svelte';
 import { ConversationsStore, bucketOf, groupConversations } from '../src/lib/conversations.svelte';
 import { EV_CONVERSATIONS_CHANGED, EV_DONE } from '../src/lib/events';
 import { relativeTime } from '../src/lib/i18n';
-import { conv, deferred, fakeBackend, summary } from './fakes';
+import { conv, deferred, fakeBackend, page, summary } from './fakes';
 
 // Wednesday 2025-06-11 15:00 local time.
 const NOW = new Date(2025, 5, 11, 15, 0, 0).getTime();
@@ -15,7 +15,7 @@ const at = (y: number, m: number, d: number, h = 12) => new Date(y, m - 1, d, h)
 
 function setup(list = [summary('a'), summary('b'), summary('c')]) {
   const fb = fakeBackend();
-  fb.api.listConversations.mockResolvedValue(list);
+  fb.api.listConversations.mockResolvedValue(page(list));
   fb.api.conversation.mockImplementation(async (id: string) => ({ ...conv, id, title: `Chat ${id}`, messages: [] }));
   const chat = new ChatStore(fb.api, { schedule: (fn) => fn() });
   const conversations = new ConversationsStore(fb.api, chat, { now: () => NOW, saveDelayMs: 500, undoMs: 8000 });
@@ -93,11 +93,11 @@ describe('conversations store', () => {
 
   it('drops a slow list answer that a newer one overtook', async () => {
     const { conversations, api } = setup();
-    const slow = deferred<ReturnType<typeof summary>[]>();
-    api.listConversations.mockReturnValueOnce(slow.promise).mockResolvedValueOnce([summary('new')]);
+    const slow = deferred<ReturnType<typeof page>>();
+    api.listConversations.mockReturnValueOnce(slow.promise).mockResolvedValueOnce(page([summary('new')]));
     const first = conversations.refresh();
     await conversations.refresh();
-    slow.resolve([summary('old')]);
+    slow.resolve(page([summary('old')]));
     await first;
     expect(ids(conversations)).toEqual(['new']);
   });
@@ -146,7 +146,7 @@ describe('conversations store', () => {
     expect(api.deleteConversation).toHaveBeenCalledWith('b');
     expect(conversations.toast).toMatchObject({ kind: 'deleted', id: 'b' });
 
-    api.listConversations.mockResolvedValueOnce([summary('a'), summary('b'), summary('c')]);
+    api.listConversations.mockResolvedValueOnce(page([summary('a'), summary('b'), summary('c')]));
     expect(await conversations.undo()).toBe(true);
     expect(api.restoreConversation).toHaveBeenCalledWith('b');
     expect(ids(conversations)).toEqual(['a', 'b', 'c']);
@@ -181,7 +181,7 @@ describe('conversations store', () => {
     expect(chat.conversation?.id).toBe('b');
     await conversations.remove('b');
     expect(chat.conversation).toBeNull();
-    api.listConversations.mockResolvedValueOnce([summary('a'), summary('b'), summary('c')]);
+    api.listConversations.mockResolvedValueOnce(page([summary('a'), summary('b'), summary('c')]));
     await conversations.undo();
     expect(chat.conversation?.id).toBe('b');
   });
@@ -190,7 +190,7 @@ describe('conversations store', () => {
     const { conversations, api, emit } = setup();
     await conversations.refresh();
     api.listConversations.mockClear();
-    api.listConversations.mockResolvedValue([summary('z'), summary('a')]);
+    api.listConversations.mockResolvedValue(page([summary('z'), summary('a')]));
     emit(EV_CONVERSATIONS_CHANGED, { conversationId: 'z', reason: 'title' });
     emit(EV_CONVERSATIONS_CHANGED, { conversationId: 'z', reason: 'updated' });
     await flush();
@@ -207,7 +207,7 @@ describe('conversations store', () => {
     await chat.send();
     await flush();
     api.listConversations.mockClear();
-    api.listConversations.mockResolvedValue([summary('c1', { title: 'Greetings' }), summary('a')]);
+    api.listConversations.mockResolvedValue(page([summary('c1', { title: 'Greetings' }), summary('a')]));
     emit(EV_DONE, { requestId: 'r1', conversationId: 'c1', messageId: 'a1', seq: 1, status: 'complete', finishReason: 'stop' });
     await flush();
     flushSync();
@@ -222,7 +222,7 @@ describe('conversations store', () => {
     const { conversations, chat, api } = setup([summary('a')]);
     await conversations.refresh();
     render(Sidebar, { conversations, onNewChat: () => {}, onSearch: () => {} });
-    api.listConversations.mockResolvedValue([summary('c1', { title: 'Hi' }), summary('a')]);
+    api.listConversations.mockResolvedValue(page([summary('c1', { title: 'Hi' }), summary('a')]));
     chat.draft = 'Hi';
     await chat.send();
     await vi.advanceTimersByTimeAsync(600);
@@ -445,7 +445,7 @@ describe('sidebar', () => {
     flushSync();
     expect(items().map((el) => el.dataset.id)).toEqual(['a']);
     expect(screen.getByTestId('toast').textContent).toContain('Conversation deleted');
-    api.listConversations.mockResolvedValueOnce([summary('a', { title: '' }), summary('b', { pinned: true, title: '旅行计划' })]);
+    api.listConversations.mockResolvedValueOnce(page([summary('a', { title: '' }), summary('b', { pinned: true, title: '旅行计划' })]));
     await fireEvent.click(screen.getByTestId('undo'));
     await flush();
     flushSync();

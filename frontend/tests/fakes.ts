@@ -3,7 +3,7 @@ import { vi } from 'vitest';
 import type { Backend } from '../src/lib/bridge';
 import type { EventName, EventPayloads } from '../src/lib/events';
 import type { StartupState } from '../src/lib/contract.gen';
-import type { AppStatus, Conversation, ConversationSettings, ConversationSummary, ImportResult, KeyStatus, SearchGroup, Turn, ViewState, Preferences, Price, UsageReport } from '../src/lib/types';
+import type { AppStatus, Conversation, ConversationPage, ConversationSettings, ConversationSummary, ImportResult, KeyStatus, SearchGroup, Turn, ViewState, Preferences, Price, UsageReport } from '../src/lib/types';
 
 export function keyStatus(over: Partial<KeyStatus> = {}): KeyStatus {
   return {
@@ -68,6 +68,11 @@ export function summary(id: string, over: Partial<ConversationSummary> = {}): Co
   };
 }
 
+/** One page of the sidebar list as Go answers it; `next` '' means the end. */
+export function page(conversations: ConversationSummary[], next = ''): ConversationPage {
+  return { conversations, next };
+}
+
 export function turn(n = 1): Turn {
   return { requestId: `r${n}`, conversationId: 'c1', userMessageId: `u${n}`, assistantMessageId: `a${n}` };
 }
@@ -97,7 +102,7 @@ export function fakeBackend() {
     selectVersion: vi.fn(async (_c: string, _messageId: string): Promise<Conversation> => ({ ...conv, messages: [] })),
     deleteMessage: vi.fn(async (_c: string, _messageId: string): Promise<Conversation> => ({ ...conv, messages: [] })),
     updateConversationSettings: vi.fn(async (_c: string, s: ConversationSettings): Promise<ConversationSettings> => s),
-    listConversations: vi.fn(async (): Promise<ConversationSummary[]> => []),
+    listConversations: vi.fn(async (_cursor: string, _limit: number): Promise<ConversationPage> => ({ conversations: [], next: '' })),
     renameConversation: vi.fn(async (_id: string, _title: string) => {}),
     pinConversation: vi.fn(async (_id: string, _pinned: boolean) => {}),
     deleteConversation: vi.fn(async (_id: string) => {}),

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,12 +131,31 @@ func (s *Service) ListConversations(ctx context.Context) ([]ConversationSummary,
 	if err != nil {
 		return nil, s.storeError(err)
 	}
+	return summaries(rows), nil
+}
+
+// ConversationsPage returns one page of the sidebar (pinned first, then most recent) starting
+// after cursor ("" for the first), and the cursor of the next page ("" at the end). The
+// sidebar loads its first screen with one page and the rest as the user scrolls, so the
+// first screen costs the same with 100 conversations or 10,000.
+func (s *Service) ConversationsPage(ctx context.Context, cursor string, limit int) (ConversationPage, error) {
+	p, err := s.store.ConversationsPage(ctx, cursor, limit)
+	if errors.Is(err, store.ErrInvalid) {
+		return ConversationPage{}, userErrorf(KindInvalidInput, "The conversation list was asked for a page it cannot give.")
+	}
+	if err != nil {
+		return ConversationPage{}, s.storeError(err)
+	}
+	return ConversationPage{Conversations: summaries(p.Rows), Next: p.Next}, nil
+}
+
+func summaries(rows []store.ConversationSummary) []ConversationSummary {
 	out := make([]ConversationSummary, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, ConversationSummary{ID: r.ID, Title: r.Title, Model: r.Model, Pinned: r.Pinned,
 			TitleAuto: r.TitleAuto, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, MessageCount: r.MessageCount})
 	}
-	return out, nil
+	return out
 }
 
 // Rename gives a conversation the user's own title; automatic titles no longer replace it.

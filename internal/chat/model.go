@@ -76,6 +76,12 @@ type ConversationSummary struct {
 	MessageCount int       `json:"messageCount"`
 }
 
+// ConversationPage is one page of the sidebar and the cursor of the next ("" at the end).
+type ConversationPage struct {
+	Conversations []ConversationSummary `json:"conversations"`
+	Next          string                `json:"next"`
+}
+
 // Turn names what Send registered: the frontend matches events to it by RequestID.
 type Turn struct {
 	RequestID          string `json:"requestId"`

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -115,6 +118,96 @@ func (s *Store) ListConversations(ctx context.Context, limit, offset int) ([]Con
 		return nil, fmt.Errorf("store: list conversations: %w", err)
 	}
 	return out, nil
+}
+
+// ConversationPage is one page of the sidebar and the cursor of the next.
+type ConversationPage struct {
+	Rows []ConversationSummary
+	// Next is where the following page starts; "" when this page reaches the end.
+	Next string
+}
+
+// MaxPageRows bounds one page of ConversationsPage.
+const MaxPageRows = 5000
+
+// ConversationsPage returns up to limit live conversations in the sidebar's order (pinned
+// first, then most recently updated), starting after the cursor a previous page returned
+// ("" for the first page). The cursor is a position, not an offset: a conversation that
+// moves up (a new message) or disappears between pages neither repeats a row on a later
+// page nor shifts one out, and the cost of a page does not grow with how far down it is —
+// the partial index conversations_sidebar is walked from the cursor and stops at the limit,
+// and the message counts are computed for the rows returned only.
+func (s *Store) ConversationsPage(ctx context.Context, after string, limit int) (ConversationPage, error) {
+	if limit < 1 || limit > MaxPageRows {
+		return ConversationPage{}, invalidf("page size %d is not between 1 and %d", limit, MaxPageRows)
+	}
+	// Pinned is 0 or 1, so (2, …) is above every row: the first page is the same query.
+	pos := pagePos{pinned: 2, updated: math.MaxInt64, rowid: math.MaxInt64}
+	if after != "" {
+		var err error
+		if pos, err = parsePagePos(after); err != nil {
+			return ConversationPage{}, err
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, conversationsPageQuery, pos.pinned, pos.updated, pos.rowid, limit+1)
+	if err != nil {
+		return ConversationPage{}, fmt.Errorf("store: conversations page: %w", err)
+	}
+	defer rows.Close()
+	page := ConversationPage{Rows: []ConversationSummary{}}
+	var last pagePos
+	for rows.Next() {
+		if len(page.Rows) == limit { // the extra row only says there is more
+			page.Next = last.String()
+			break
+		}
+		var sum ConversationSummary
+		var lastMsg sql.NullInt64
+		var rowid int64
+		c, err := scanConversation(rows, &sum.MessageCount, &lastMsg, &rowid)
+		if err != nil {
+			return ConversationPage{}, fmt.Errorf("store: conversations page: %w", err)
+		}
+		sum.Conversation, sum.LastMessageAt = c, nullNanos(lastMsg)
+		page.Rows = append(page.Rows, sum)
+		last = pagePos{pinned: int64(boolInt(c.Pinned)), updated: toNanos(c.UpdatedAt), rowid: rowid}
+	}
+	if err := rows.Err(); err != nil {
+		return ConversationPage{}, fmt.Errorf("store: conversations page: %w", err)
+	}
+	return page, nil
+}
+
+// conversationsPageQuery takes the cursor's position and the limit (+1, to learn whether
+// there is more).
+const conversationsPageQuery = `
+	SELECT ` + conversationColumns + `,
+		(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
+		(SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id),
+		c.rowid
+	FROM conversations c
+	WHERE deleted_at IS NULL AND (pinned, updated_at, c.rowid) < (?, ?, ?)
+	ORDER BY pinned DESC, updated_at DESC, c.rowid DESC
+	LIMIT ?`
+
+// pagePos is a row's place in the sidebar's order; its string form is the page cursor.
+type pagePos struct{ pinned, updated, rowid int64 }
+
+func (p pagePos) String() string { return fmt.Sprintf("%d.%d.%d", p.pinned, p.updated, p.rowid) }
+
+func parsePagePos(s string) (pagePos, error) {
+	parts := strings.Split(s, ".")
+	var v [3]int64
+	ok := len(parts) == 3
+	for i := 0; ok && i < 3; i++ {
+		var err error
+		v[i], err = strconv.ParseInt(parts[i], 10, 64)
+		ok = err == nil
+	}
+	if !ok || v[0] < 0 || v[0] > 1 {
+		return pagePos{}, invalidf("page cursor %q is not one this store returned", s)
+	}
+	return pagePos{pinned: v[0], updated: v[1], rowid: v[2]}, nil
 }
 
 // UpdateConversation writes c's title, model, system prompt, params, pinned, TitleAuto and

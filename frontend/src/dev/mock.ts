@@ -169,11 +169,15 @@ export function installMock(scenario: string): void {
           if (!c) throw { kind: 'not_found', message: `conversation ${id} not found` };
           return { ...c, messages: c.messages.map((m) => ({ ...m })) };
         },
-        ListConversations: async () =>
-          store
+        // The cursor is an offset here: the mock's lists are small and change only by hand.
+        ListConversations: async (cursor: string, limit: number) => {
+          const all = store
             .filter((c) => !c.deleted && (c.messages.length > 0 || c.title))
             .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt.localeCompare(a.updatedAt))
-            .map((c) => ({ id: c.id, title: c.title, model: c.model, pinned: c.pinned, titleAuto: true, createdAt: c.createdAt, updatedAt: c.updatedAt, messageCount: c.messages.length })),
+            .map((c) => ({ id: c.id, title: c.title, model: c.model, pinned: c.pinned, titleAuto: true, createdAt: c.createdAt, updatedAt: c.updatedAt, messageCount: c.messages.length }));
+          const from = Number(cursor) || 0;
+          return { conversations: all.slice(from, from + limit), next: from + limit < all.length ? String(from + limit) : '' };
+        },
         RenameConversation: async (id: string, title: string) => {
           const c = find(id);
           if (c) c.title = title;

@@ -64,8 +64,12 @@ export const backend = {
   /** The user's system-prompt presets (a starter set until they edit them). */
   promptPresets: () => go().PromptPresets(),
   setPromptPresets: (presets: Parameters<BoundApp['SetPromptPresets']>[0]) => go().SetPromptPresets(presets),
-  /** Pinned first, then newest first. */
-  listConversations: () => go().ListConversations(),
+  /**
+   * One page of the sidebar, pinned first, then newest first: up to `limit` rows (1..5000)
+   * after `cursor` ('' for the first page); the answer's `next` is the following page's cursor,
+   * '' at the end.
+   */
+  listConversations: (cursor: string, limit: number) => go().ListConversations(cursor, limit),
   renameConversation: (id: string, title: string) => go().RenameConversation(id, title),
   pinConversation: (id: string, pinned: boolean) => go().PinConversation(id, pinned),
   /** Soft delete: restoreConversation undoes it until the app restarts. */

@@ -60,16 +60,10 @@ export interface ImportResult {
   cancelled: boolean;
 }
 
-/** Go: chat.ConversationSummary */
-export interface ConversationSummary {
-  id: string;
-  title: string;
-  model: string;
-  pinned: boolean;
-  titleAuto: boolean;
-  createdAt: string;
-  updatedAt: string;
-  messageCount: number;
+/** Go: chat.ConversationPage */
+export interface ConversationPage {
+  conversations: ConversationSummary[];
+  next: string;
 }
 
 /** Go: main.ModelList */
@@ -278,6 +272,18 @@ export interface RejectedKey {
   reason: string;
 }
 
+/** Go: chat.ConversationSummary */
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  model: string;
+  pinned: boolean;
+  titleAuto: boolean;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+}
+
 /** Go: store.SearchPart */
 export interface SearchPart {
   text: string;
@@ -401,7 +407,7 @@ export interface BoundApp {
   EditMessage(conversationID: string, messageID: string, text: string): Promise<Turn>;
   ExportConversations(ids: string[], format: string): Promise<string>;
   ImportConversations(): Promise<ImportResult>;
-  ListConversations(): Promise<ConversationSummary[]>;
+  ListConversations(cursor: string, limit: number): Promise<ConversationPage>;
   Models(): Promise<ModelList>;
   NewConversation(): Promise<Conversation>;
   PinConversation(id: string, pinned: boolean): Promise<void>;

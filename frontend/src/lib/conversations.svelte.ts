@@ -1,4 +1,5 @@
-// The conversations store: the sidebar list (as Go orders it: pinned first, then newest first),
+// The conversations store: the sidebar list (as Go orders it: pinned first, then newest first,
+// loaded a page at a time: the first screen at start, the rest as the sidebar scrolls),
 // rename / pin / delete with undo, export and import, and the view state that survives a restart.
 import type { Backend } from './bridge';
 import type { ChatNotices } from './chat.svelte';
@@ -53,7 +54,14 @@ export interface ConversationsOptions {
   saveDelayMs?: number;
   /** How long the "Conversation deleted — Undo" toast stays. */
   undoMs?: number;
+  /** Rows per page of the sidebar list. */
+  pageSize?: number;
 }
+
+/** Rows per page: a screen of the sidebar several times over, so scrolling rarely waits. */
+export const PAGE_SIZE = 100;
+/** The most rows Go returns in one page (store.MaxPageRows). */
+const MAX_PAGE = 5000;
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -100,6 +108,10 @@ export class ConversationsStore {
   list = $state<ConversationSummary[]>([]);
   /** The first ListConversations has answered (or failed). */
   loaded = $state(false);
+  /** More rows exist below the loaded ones (loadMore fetches the next page). */
+  hasMore = $state(false);
+  /** A next page is being fetched. */
+  loadingMore = $state(false);
   /** The last failed action (rename, pin, delete, undo, export, import, reveal, list). */
   notice = $state<TurnError | null>(null);
   toast = $state<Toast | null>(null);
@@ -115,7 +127,12 @@ export class ConversationsStore {
   private clock: () => number;
   private saveDelayMs: number;
   private undoMs: number;
+  private pageSize: number;
+  /** Where the next page starts ('' at the end), from the answer that set the list. */
+  private next = '';
   private listSeq = 0;
+  /** The seq of the refresh in flight, 0 when none. */
+  private refreshing = 0;
   private refreshQueued = false;
   private unsubs: Array<() => void> = [];
   private chatUnsubs: Array<() => void>;
@@ -130,6 +147,7 @@ export class ConversationsStore {
     this.clock = opts.now ?? Date.now;
     this.saveDelayMs = opts.saveDelayMs ?? 500;
     this.undoMs = opts.undoMs ?? 8000;
+    this.pageSize = opts.pageSize ?? PAGE_SIZE;
     this.now = this.clock();
     // From construction, not start(): the chat pane's notices need no Wails runtime, and a send
     // can create a conversation even when subscribing to Go's events failed.
@@ -163,18 +181,54 @@ export class ConversationsStore {
     clearTimeout(this.toastTimer);
   }
 
-  /** Reloads the list; a slower, older answer never overwrites a newer one. */
+  /**
+   * Reloads the rows the sidebar has loaded (at least the first page) in one call, so that a
+   * conversation that moved (a new reply, a pin, a restore) lands in its place and none is
+   * shown twice; a slower, older answer never overwrites a newer one.
+   */
   async refresh(): Promise<void> {
     const seq = ++this.listSeq;
+    this.refreshing = seq;
     try {
-      const list = await this.api.listConversations();
+      const limit = Math.min(MAX_PAGE, Math.max(this.pageSize, this.list.length));
+      const page = await this.api.listConversations('', limit);
       if (seq !== this.listSeq) return;
-      this.list = list ?? [];
+      this.list = page?.conversations ?? [];
+      this.next = page?.next ?? '';
+      this.hasMore = this.next !== '';
       this.now = this.clock();
     } catch (err) {
       if (seq === this.listSeq) this.notice = toTurnError(err);
     } finally {
-      if (seq === this.listSeq) this.loaded = true;
+      if (seq === this.listSeq) {
+        this.loaded = true;
+        this.refreshing = 0;
+      }
+    }
+  }
+
+  /**
+   * Appends the next page (the sidebar scrolled near its end). One page at a time; none while
+   * a refresh is on its way, whose answer replaces the list and its cursor (the sidebar asks
+   * again when that answer leaves it near the end). An answer overtaken by a refresh is dropped.
+   */
+  async loadMore(): Promise<void> {
+    if (!this.next || this.loadingMore || this.refreshing) return;
+    const seq = this.listSeq;
+    this.loadingMore = true;
+    try {
+      const page = await this.api.listConversations(this.next, this.pageSize);
+      if (seq !== this.listSeq) return;
+      // A page starts after the last row loaded, so it holds none of them; the filter only
+      // guards against a row that moved between the two answers.
+      const have = new Set(this.list.map((c) => c.id));
+      this.list.push(...(page?.conversations ?? []).filter((c) => !have.has(c.id)));
+      this.next = page?.next ?? '';
+      this.hasMore = this.next !== '';
+    } catch (err) {
+      if (seq === this.listSeq) this.notice = toTurnError(err);
+    } finally {
+      this.loadingMore = false;
     }
   }
 
@@ -199,12 +253,13 @@ export class ConversationsStore {
     };
     const [, saved] = await Promise.all([this.refresh(), readView()]);
     const id = saved?.conversationId ?? '';
-    if (id && this.list.some((c) => c.id === id)) {
+    // Only the first page is loaded, so a saved conversation further down is not in the list
+    // yet; opening it tells whether it still exists.
+    if (id && (this.list.some((c) => c.id === id) || this.hasMore)) {
       const top = Math.max(0, saved?.scrollTop ?? 0);
       this.scrollTop = top;
       this.lastSaved = { id, top };
-      await this.chat.open(id, { top });
-      return;
+      if (await this.chat.open(id, { top })) return;
     }
     const newest = newestOf(this.list);
     if (newest) {

@@ -4,6 +4,7 @@ export type {
   AppStatus,
   BuildInfo,
   Conversation,
+  ConversationPage,
   ConversationSettings,
   ConversationSummary,
   Endpoint,

@@ -185,7 +185,6 @@ export namespace chat {
 		    return a;
 		}
 	}
-	
 	export class ConversationSummary {
 	    id: string;
 	    title: string;
@@ -212,6 +211,40 @@ export namespace chat {
 	        this.messageCount = source["messageCount"];
 	    }
 	}
+	export class ConversationPage {
+	    conversations: ConversationSummary[];
+	    next: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConversationPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversations = this.convertValues(source["conversations"], ConversationSummary);
+	        this.next = source["next"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
 	
 	export class TitleOptions {
 	    enabled: boolean;

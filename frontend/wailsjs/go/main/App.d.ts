@@ -23,7 +23,7 @@ export function ExportConversations(arg1:Array<string>,arg2:string):Promise<stri
 
 export function ImportConversations():Promise<main.ImportResult>;
 
-export function ListConversations():Promise<Array<chat.ConversationSummary>>;
+export function ListConversations(arg1:string,arg2:number):Promise<chat.ConversationPage>;
 
 export function Models():Promise<main.ModelList>;
 

@@ -34,8 +34,8 @@ export function ImportConversations() {
   return window['go']['main']['App']['ImportConversations']();
 }
 
-export function ListConversations() {
-  return window['go']['main']['App']['ListConversations']();
+export function ListConversations(arg1, arg2) {
+  return window['go']['main']['App']['ListConversations'](arg1, arg2);
 }
 
 export function Models() {
