@@ -19,6 +19,8 @@ import (
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
 	"qwendesk/internal/store"
+	"qwendesk/internal/toolcall"
+	"qwendesk/internal/tools"
 )
 
 // App is the JavaScript API. Every exported method is callable from the webview (and, during
@@ -36,6 +38,8 @@ type App struct {
 	build    buildinfo.Info
 	// envBaseURL is DASHSCOPE_BASE_URL, already validated; it overrides the settings.
 	envBaseURL string
+	tools      *tools.Manager // nil: the tool layer could not be set up (app_tools.go)
+	approvals  *approvals
 
 	root    context.Context    // parent of every turn and storage call; cancelled at shutdown
 	stopAll context.CancelFunc // cancels root
@@ -58,6 +62,8 @@ type AppConfig struct {
 	DataDir    string
 	Build      buildinfo.Info // version, commit and toolchain of this build
 	EnvBaseURL string         // raw DASHSCOPE_BASE_URL
+	Tools      *tools.Manager // the MCP servers; nil offers no tools
+	Approvals  *approvals     // the Approver Tools asks
 }
 
 // NewApp builds the App. Problems that should not stop the app (a damaged settings file, an
@@ -76,6 +82,8 @@ func NewApp(cfg AppConfig) *App {
 		build:    cfg.Build,
 		root:     root,
 		stopAll:  stop,
+		tools:     cfg.Tools,
+		approvals: cfg.Approvals,
 	}
 	if raw := strings.TrimSpace(cfg.EnvBaseURL); raw != "" {
 		if u, err := qwen.ValidateBaseURL(raw); err != nil {
@@ -86,7 +94,12 @@ func NewApp(cfg AppConfig) *App {
 			a.envBaseURL = u
 		}
 	}
+	var runner toolcall.Runner // a nil *Manager in the interface would look like tools
+	if cfg.Tools != nil {
+		runner = cfg.Tools
+	}
 	a.chat = chat.NewService(chat.Config{
+		Tools:    runner,
 		Streamer: endpointStreamer{a},
 		Store:    cfg.History,
 		Key:      a.key,
@@ -103,6 +116,9 @@ func (a *App) startup(ctx context.Context) {
 	a.started = true
 	a.mu.Unlock()
 	a.log.Info("app started", "build", a.build.String())
+	if a.tools != nil {
+		a.tools.Start() // in the background: a slow server does not hold up the window
+	}
 }
 
 // shutdown stops every streaming reply (keeping the partial text) and waits briefly for the
@@ -112,6 +128,9 @@ func (a *App) shutdown(ctx context.Context) {
 	a.stopAll()
 	if !a.chat.Wait(time.Second) {
 		a.log.Warn("shutdown: some replies did not finish in time")
+	}
+	if a.tools != nil {
+		_ = a.tools.Close() // no server outlives the app
 	}
 	a.log.Info("app stopped")
 }
@@ -481,11 +500,14 @@ func errorKind(err error) string {
 	var ue *chat.UserError
 	var apiErr *qwen.APIError
 	var inputErr *secrets.InputError
+	var toolsErr *tools.Error
 	switch {
 	case err == nil:
 		return ""
 	case errors.As(err, &ue):
 		return ue.Kind
+	case errors.As(err, &toolsErr):
+		return string(toolsErr.Kind)
 	case errors.As(err, &apiErr):
 		return string(apiErr.Kind)
 	case errors.As(err, &inputErr):

@@ -9,6 +9,7 @@ import (
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
 	"qwendesk/internal/store"
+	"qwendesk/internal/tools"
 	"qwendesk/internal/tsgen"
 )
 
@@ -31,6 +32,10 @@ func errorKinds() []string {
 		qwen.KindNetwork, qwen.KindTimeout, qwen.KindTruncated, qwen.KindBadResponse} {
 		kinds = append(kinds, string(k))
 	}
+	for _, k := range []tools.Kind{tools.KindConfigBroken, tools.KindInvalid, tools.KindUnknownServer, tools.KindUnknownTool,
+		tools.KindExists, tools.KindCommandNotFound, tools.KindKeychain, tools.KindIO, tools.KindClosed} {
+		kinds = append(kinds, string(k))
+	}
 	return kinds
 }
 
@@ -50,6 +55,8 @@ func contractEvents() []contractEvent {
 		{"EV_RETRY", chat.EventRetry, chat.RetryEvent{}},
 		{"EV_TOOL", chat.EventTool, chat.ToolEvent{}},
 		{"EV_CONVERSATIONS_CHANGED", chat.EventConversationsChanged, chat.ConversationsChangedEvent{}},
+		{"EV_TOOL_APPROVAL", EventToolApproval, ToolApprovalEvent{}},
+		{"EV_TOOLS_STATUS", EventToolsStatus, tools.ServerStatus{}},
 	}
 }
 
@@ -70,5 +77,11 @@ func contractTypes(g *tsgen.Gen) {
 	g.Enum(reflect.TypeFor[settings.ProxyMode](), string(settings.ProxySystem), string(settings.ProxyNone), string(settings.ProxyCustom))
 	g.Name(reflect.TypeFor[settings.View](), "ViewState")
 	g.Nullable(reflect.TypeFor[store.SearchGroup](), "TitleMatch") // nil unless the title matched
+	g.Name(reflect.TypeFor[tools.Error](), "ToolsProblem")
+	g.Name(reflect.TypeFor[tools.State](), "ToolServerState")
+	g.Enum(reflect.TypeFor[tools.State](), string(tools.StateStarting), string(tools.StateReady), string(tools.StateFailed),
+		string(tools.StateStopped), string(tools.StateDisabled), string(tools.StateRemoved))
+	g.Name(reflect.TypeFor[tools.Decision](), "ToolDecision")
+	g.Enum(reflect.TypeFor[tools.Decision](), string(tools.AllowOnce), string(tools.AlwaysAllow), string(tools.Deny))
 }
 

@@ -90,7 +90,16 @@ func run(build buildinfo.Info) error {
 	problems = append(problems, settingsProblems...)
 
 	emitter := &wailsEmitter{}
+	approver := newApprovals(emitter, logger)
+	toolServers, err := newToolsManager(dataDir, keys, history, approver, emitter, logger, build.Version)
+	if err != nil {
+		// Chat works without tools; Settings → Tools says they are unavailable.
+		logger.Error("tool servers unavailable", "error", err.Error())
+		toolServers = nil
+	}
 	app := NewApp(AppConfig{
+		Tools:      toolServers,
+		Approvals:  approver,
 		Keys:       keys,
 		Settings:   prefs,
 		History:    history,

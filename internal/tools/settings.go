@@ -40,6 +40,7 @@ type ConfigState struct {
 
 // CommandPreview is what a new stdio server would run, for the confirm step before saving.
 type CommandPreview struct {
+	Name    string   `json:"name"`    // the server's name in mcp.json
 	Path    string   `json:"path"`    // the resolved program
 	Args    []string `json:"args"`    //
 	Cwd     string   `json:"cwd"`     //
@@ -130,8 +131,30 @@ func (m *Manager) Preview(in ServerInput) (CommandPreview, error) {
 	if err != nil {
 		return CommandPreview{}, err
 	}
+	return m.preview(cfg)
+}
+
+// PreviewPasted reads pasted JSON as AddPasted would and previews each server in it, without
+// saving anything: the confirm step of a paste shows every command line it would add.
+func (m *Manager) PreviewPasted(text, name string) ([]CommandPreview, error) {
+	servers, err := mcpconfig.ParsePaste([]byte(text), name)
+	if err != nil {
+		return nil, parseFailure(KindInvalid, "The pasted text: ", err)
+	}
+	out := make([]CommandPreview, 0, len(servers))
+	for _, s := range servers {
+		p, err := m.preview(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (m *Manager) preview(cfg mcpconfig.Server) (CommandPreview, error) {
 	if cfg.IsHTTP() {
-		return CommandPreview{URL: cfg.URL, Args: []string{}, EnvSet: []string{}, Removed: []string{}}, nil
+		return CommandPreview{Name: cfg.Name, URL: cfg.URL, Args: []string{}, EnvSet: []string{}, Removed: []string{}}, nil
 	}
 	spec, err := m.commandFor(cfg)
 	if err != nil {
@@ -141,7 +164,7 @@ func (m *Manager) Preview(in ServerInput) (CommandPreview, error) {
 		}
 		return CommandPreview{}, errorf(KindInvalid, err, "%v", err)
 	}
-	p := CommandPreview{Path: spec.Path, Args: slices.Clone(cfg.Args), Cwd: cfg.Cwd, Line: spec.Display, EnvSet: sortedKeys(cfg.Env), Removed: []string{}}
+	p := CommandPreview{Name: cfg.Name, Path: spec.Path, Args: slices.Clone(cfg.Args), Cwd: cfg.Cwd, Line: spec.Display, EnvSet: sortedKeys(cfg.Env), Removed: []string{}}
 	if p.Args == nil {
 		p.Args = []string{}
 	}

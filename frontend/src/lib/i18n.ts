@@ -405,6 +405,25 @@ const en = {
   'prices.errDuplicate': 'This model is listed twice.',
   'prices.errTooMany': 'At most {max} rows.',
   'prices.fix': 'Fix the marked fields first.',
+  // Tools (MCP servers): error kinds, the tool blocks and approval cards in answers, Settings → Tools.
+  'error.title.mcp_config_broken': 'mcp.json could not be read',
+  'error.hint.mcp_config_broken': 'Fix the file at the line shown and reload it, or move it aside to start afresh. QwenDesk does not overwrite it.',
+  'error.title.mcp_invalid': 'That server setting is not usable',
+  'error.hint.mcp_invalid': 'Check the fields (or the pasted JSON) against the message below.',
+  'error.title.mcp_unknown_server': 'No such tool server',
+  'error.hint.mcp_unknown_server': 'It may have been removed from mcp.json. Reload the Tools page.',
+  'error.title.mcp_unknown_tool': 'The server has no such tool',
+  'error.hint.mcp_unknown_tool': 'Restart the server to refresh its list of tools.',
+  'error.title.mcp_exists': 'A server with that name exists',
+  'error.hint.mcp_exists': 'Pick another name, or edit the existing server.',
+  'error.title.mcp_command_not_found': 'The command was not found',
+  'error.hint.mcp_command_not_found': 'Install it (Node.js for npx, uv for uvx), or enter its full path. The message lists the folders searched.',
+  'error.title.mcp_keychain': 'The header could not be kept in the keychain',
+  'error.hint.mcp_keychain': 'Unlock the system keychain and try again, or write the value as ${…} naming an environment variable.',
+  'error.title.mcp_io': 'mcp.json could not be written',
+  'error.hint.mcp_io': 'Check that the data folder is writable and the disk is not full.',
+  'error.title.mcp_closed': 'Tool servers are not available',
+  'error.hint.mcp_closed': 'They could not be set up in this session, or QwenDesk is quitting. The log says why.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -805,6 +824,25 @@ const zh: Record<MessageKey, string> = {
   'prices.errDuplicate': '该模型重复出现。',
   'prices.errTooMany': '最多 {max} 行。',
   'prices.fix': '请先修正标出的字段。',
+  // 工具（MCP 服务器）：错误类型、回答中的工具调用块与批准卡片、设置 → 工具。
+  'error.title.mcp_config_broken': '无法读取 mcp.json',
+  'error.hint.mcp_config_broken': '请在所示的行修正该文件后重新加载，或将其移到一旁重新开始。QwenDesk 不会覆盖它。',
+  'error.title.mcp_invalid': '该服务器设置不可用',
+  'error.hint.mcp_invalid': '请对照下面的说明检查各字段（或粘贴的 JSON）。',
+  'error.title.mcp_unknown_server': '没有这个工具服务器',
+  'error.hint.mcp_unknown_server': '它可能已从 mcp.json 中删除。请重新加载工具页面。',
+  'error.title.mcp_unknown_tool': '该服务器没有这个工具',
+  'error.hint.mcp_unknown_tool': '重启该服务器以刷新其工具列表。',
+  'error.title.mcp_exists': '已有同名服务器',
+  'error.hint.mcp_exists': '请换一个名称，或编辑现有的服务器。',
+  'error.title.mcp_command_not_found': '找不到该命令',
+  'error.hint.mcp_command_not_found': '请先安装它（npx 需要 Node.js，uvx 需要 uv），或填写完整路径。说明中列出了查找过的文件夹。',
+  'error.title.mcp_keychain': '无法将请求头保存到钥匙串',
+  'error.hint.mcp_keychain': '请解锁系统钥匙串后重试，或将值写成 ${…}（填入环境变量名），从环境变量读取。',
+  'error.title.mcp_io': '无法写入 mcp.json',
+  'error.hint.mcp_io': '请检查数据文件夹是否可写、磁盘是否已满。',
+  'error.title.mcp_closed': '工具服务器不可用',
+  'error.hint.mcp_closed': '本次会话中未能启动它们，或 QwenDesk 正在退出。原因见日志。',
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };
