@@ -364,7 +364,10 @@ func TestToolMethodsRejectBadArguments(t *testing.T) {
 			return err
 		}, string(tools.KindInvalid)},
 		{"an empty paste", func() error { _, err := a.AddPastedToolServers("  ", ""); return err }, string(tools.KindInvalid)},
-		{"a huge paste", func() error { _, err := a.PreviewPastedToolServers(strings.Repeat(" ", maxPastedConfig+1)+"{}", ""); return err }, string(tools.KindInvalid)},
+		{"a huge paste", func() error {
+			_, err := a.PreviewPastedToolServers(strings.Repeat(" ", maxPastedConfig+1)+"{}", "")
+			return err
+		}, string(tools.KindInvalid)},
 		{"a negative timeout", func() error {
 			_, err := a.AddToolServer(tools.ServerInput{Name: "x", Command: "npx", Timeout: -1})
 			return err
