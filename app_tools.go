@@ -512,3 +512,16 @@ func firstError(err error) error {
 	}
 	return err
 }
+
+// ToolServerInput returns a server as the edit form shows it; header tokens kept in the
+// keychain come back empty (saving an empty value keeps them).
+func (a *App) ToolServerInput(name string) (tools.ServerInput, error) {
+	m, err := a.toolsManager()
+	if err != nil {
+		return tools.ServerInput{}, err
+	}
+	if err := checkToolName("server name", name); err != nil {
+		return tools.ServerInput{}, err
+	}
+	return m.Input(name)
+}

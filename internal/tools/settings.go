@@ -3,6 +3,7 @@ package tools
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -461,4 +462,33 @@ func (m *Manager) Restart(name string) (ServerStatus, error) {
 // String helps logs: never includes a header value.
 func (s ServerStatus) String() string {
 	return fmt.Sprintf("%s (%s): %s", s.Name, s.Transport, s.State)
+}
+
+// Input returns a server as the edit form shows it. A header kept in the keychain comes back
+// with an empty value (EditServer keeps the stored value for an empty one), so a token never
+// travels back to the form; a ${NAME} reference is shown as written.
+func (m *Manager) Input(name string) (ServerInput, error) {
+	m.mu.Lock()
+	s, ok := m.servers[name]
+	var cfg mcpconfig.Server
+	if ok {
+		cfg = s.cfg
+	}
+	m.mu.Unlock()
+	if !ok {
+		return ServerInput{}, errorf(KindUnknownServer, nil, "There is no server called %q.", name)
+	}
+	in := ServerInput{Name: cfg.Name, Command: cfg.Command, Args: slices.Clone(cfg.Args), Env: maps.Clone(cfg.Env),
+		Cwd: cfg.Cwd, URL: cfg.URL, SSE: cfg.IsSSE(), Timeout: cfg.Timeout, Headers: []HeaderInput{}}
+	if in.Args == nil {
+		in.Args = []string{}
+	}
+	for _, h := range sortedKeys(cfg.Headers) {
+		v := cfg.Headers[h]
+		if holdsSecret(v) || v == mcpconfig.KeychainValue {
+			v = ""
+		}
+		in.Headers = append(in.Headers, HeaderInput{Name: h, Value: v})
+	}
+	return in, nil
 }

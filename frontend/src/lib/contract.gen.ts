@@ -532,6 +532,7 @@ export interface BoundApp {
   Status(): Promise<AppStatus>;
   Stop(requestID: string): Promise<void>;
   TestKey(key: string): Promise<KeyTest>;
+  ToolServerInput(name: string): Promise<ServerInput>;
   ToolsOverview(): Promise<ToolsOverview>;
   UpdateConversationSettings(conversationID: string, settings: ConversationSettings): Promise<ConversationSettings>;
   Usage(days: number): Promise<UsageReport>;

@@ -128,7 +128,7 @@ export namespace chat {
 	    enableThinking?: boolean;
 	    thinkingBudget?: number;
 	    enableSearch?: boolean;
-	    toolsOff: boolean;
+	    toolsOff?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ConversationSettings(source);

@@ -102,6 +102,8 @@ export function Stop(arg1:string):Promise<void>;
 
 export function TestKey(arg1:string):Promise<main.KeyTest>;
 
+export function ToolServerInput(arg1:string):Promise<tools.ServerInput>;
+
 export function ToolsOverview():Promise<main.ToolsOverview>;
 
 export function UpdateConversationSettings(arg1:string,arg2:chat.ConversationSettings):Promise<chat.ConversationSettings>;

@@ -190,6 +190,10 @@ export function TestKey(arg1) {
   return window['go']['main']['App']['TestKey'](arg1);
 }
 
+export function ToolServerInput(arg1) {
+  return window['go']['main']['App']['ToolServerInput'](arg1);
+}
+
 export function ToolsOverview() {
   return window['go']['main']['App']['ToolsOverview']();
 }
