@@ -162,7 +162,11 @@ func newToolsManager(dataDir string, keys *secrets.Store, history *store.Store, 
 		Secrets:      keychainHeaders{keys.Headers()},
 		Approver:     ask,
 		ToolsEnabled: toolsEnabledIn(history),
-		OnStatus:     func(st tools.ServerStatus) { emit.Emit(EventToolsStatus, st) },
+		OnStatus: func(st tools.ServerStatus) {
+			// One line per change ("tool server ready", "… failed"): what support asks first.
+			log.Info("tool server "+string(st.State), "server", st.Name, "reason", st.Reason)
+			emit.Emit(EventToolsStatus, st)
+		},
 		SecretValues: func() []string { return currentSecrets(keys) },
 		Logger:       log,
 		// So a server's own logs say which client called it.
