@@ -85,9 +85,11 @@ bindings: setup
 	UPDATE_CONTRACT=1 go test -tags $(TAGS) -count=1 -run '^TestContractIsCurrent$$' .
 
 ## test-e2e: the built binary under Xvfb against the local fake DashScope server
+## (the tool tests run the real npm filesystem server, installed here first)
 test-e2e:
 	mkdir -p $(ARTIFACTS)
-	./scripts/e2e.sh $(CURDIR)/$(BIN) $(ARTIFACTS)
+	./scripts/mcp-servers.sh $(MCP_SERVERS)
+	QWENDESK_MCP_SERVERS=$(MCP_SERVERS) ./scripts/e2e.sh $(CURDIR)/$(BIN) $(ARTIFACTS)
 
 ## test-dev: make dev in a copy of the working tree under Xvfb; edits SetupScreen.svelte's heading
 ## there and reads the window until it shows the edit, without a restart (about 2 minutes)

@@ -19,6 +19,7 @@ import (
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
 	"qwendesk/internal/store"
+	"qwendesk/internal/tools"
 )
 
 // App is the JavaScript API. Every exported method is callable from the webview (and, during
@@ -40,6 +41,8 @@ type App struct {
 	build    buildinfo.Info
 	// envBaseURL is DASHSCOPE_BASE_URL, already validated; it overrides the settings.
 	envBaseURL string
+	tools      *tools.Manager // nil: the tool layer could not be set up (app_tools.go)
+	approvals  *approvals
 
 	root    context.Context    // parent of every turn and storage call; cancelled at shutdown
 	stopAll context.CancelFunc // cancels root
@@ -64,6 +67,8 @@ type AppConfig struct {
 	DataDir    string
 	Build      buildinfo.Info // version, commit and toolchain of this build
 	EnvBaseURL string         // raw DASHSCOPE_BASE_URL
+	Tools      *tools.Manager // the MCP servers; nil offers no tools
+	Approvals  *approvals     // the Approver Tools asks
 }
 
 // NewApp builds the App. Problems that should not stop the app (a damaged settings file, an
@@ -71,18 +76,20 @@ type AppConfig struct {
 func NewApp(cfg AppConfig) *App {
 	root, stop := context.WithCancel(context.Background())
 	a := &App{
-		keys:     cfg.Keys,
-		settings: cfg.Settings,
-		history:  cfg.History,
-		desktop:  cfg.Desktop,
-		emitter:  cfg.Emitter,
-		gate:     newStartupGate(cfg.Build.Version),
-		inflight: inflight.New(),
-		log:      cfg.Logger,
-		dataDir:  cfg.DataDir,
-		build:    cfg.Build,
-		root:     root,
-		stopAll:  stop,
+		keys:      cfg.Keys,
+		settings:  cfg.Settings,
+		history:   cfg.History,
+		desktop:   cfg.Desktop,
+		emitter:   cfg.Emitter,
+		gate:      newStartupGate(cfg.Build.Version),
+		inflight:  inflight.New(),
+		log:       cfg.Logger,
+		dataDir:   cfg.DataDir,
+		build:     cfg.Build,
+		root:      root,
+		stopAll:   stop,
+		tools:     cfg.Tools,
+		approvals: cfg.Approvals,
 	}
 	if raw := strings.TrimSpace(cfg.EnvBaseURL); raw != "" {
 		if u, err := qwen.ValidateBaseURL(raw); err != nil {
@@ -106,6 +113,9 @@ func (a *App) startup(ctx context.Context) {
 	a.started = true
 	a.mu.Unlock()
 	a.log.Info("app started", "build", a.build.String())
+	if a.tools != nil {
+		a.tools.Start() // in the background: a slow server does not hold up the window
+	}
 }
 
 // shutdown stops every streaming reply (keeping the partial text) and waits briefly for the
@@ -119,6 +129,9 @@ func (a *App) shutdown(ctx context.Context) {
 	}
 	if !a.chat.Wait(time.Second) {
 		a.log.Warn("shutdown: some replies did not finish in time")
+	}
+	if a.tools != nil {
+		_ = a.tools.Close() // no server outlives the app
 	}
 	a.log.Info("app stopped")
 }
@@ -525,11 +538,14 @@ func errorKind(err error) string {
 	var ue *chat.UserError
 	var apiErr *qwen.APIError
 	var inputErr *secrets.InputError
+	var toolsErr *tools.Error
 	switch {
 	case err == nil:
 		return ""
 	case errors.As(err, &ue):
 		return ue.Kind
+	case errors.As(err, &toolsErr):
+		return string(toolsErr.Kind)
 	case errors.As(err, &apiErr):
 		return string(apiErr.Kind)
 	case errors.As(err, &inputErr):

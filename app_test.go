@@ -33,9 +33,10 @@ const leakKey = "sk-qwendesk-leak-canary-7f3a9c1e5b"
 
 // events records what the app would send to the window.
 type events struct {
-	mu  sync.Mutex
-	all []json.RawMessage
-	end map[string]string // requestId → "chat:done"/"chat:error"
+	mu    sync.Mutex
+	all   []json.RawMessage
+	names []string          // the event name of each entry of all
+	end   map[string]string // requestId → "chat:done"/"chat:error"
 }
 
 func (e *events) Emit(name string, payload any) {
@@ -46,6 +47,7 @@ func (e *events) Emit(name string, payload any) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.all = append(e.all, data)
+	e.names = append(e.names, name)
 	if name == chat.EventDone || name == chat.EventError {
 		var h chat.Header
 		_ = json.Unmarshal(data, &h)
@@ -114,13 +116,25 @@ func newTestApp(t *testing.T, keyring secrets.Keyring, env map[string]string) *t
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := NewApp(AppConfig{
+	logger := slog.New(applog.NewRedactingHandler(base.Handler(), keys.KnownSecrets))
+	approver := newApprovals(ev, logger)
+	// The real tool layer over the test's data folder (no servers unless a test writes
+	// mcp.json first), wired the way main does.
+	var app *App
+	toolServers, err := newToolsManager(dataDir, keys, func(id string) bool { return app.toolsEnabled(id) },
+		approver, ev, logger, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app = NewApp(AppConfig{
+		Tools:      toolServers,
+		Approvals:  approver,
 		Keys:       keys,
 		Settings:   prefs,
 		History:    history,
 		Desktop:    desktop,
 		Emitter:    ev,
-		Logger:     slog.New(applog.NewRedactingHandler(base.Handler(), keys.KnownSecrets)),
+		Logger:     logger,
 		DataDir:    dataDir,
 		Build:      buildinfo.Read("v0.0.0-test", ""),
 		EnvBaseURL: fake.BaseURL(),

@@ -9,6 +9,7 @@ import (
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
 	"qwendesk/internal/store"
+	"qwendesk/internal/tools"
 	"qwendesk/internal/tsgen"
 )
 
@@ -29,6 +30,10 @@ func errorKinds() []string {
 	for _, k := range []qwen.Kind{qwen.KindAuth, qwen.KindAccessDenied, qwen.KindBilling, qwen.KindRateLimit,
 		qwen.KindQuota, qwen.KindModeration, qwen.KindBadRequest, qwen.KindModelNotFound, qwen.KindServer,
 		qwen.KindNetwork, qwen.KindTimeout, qwen.KindTruncated, qwen.KindBadResponse} {
+		kinds = append(kinds, string(k))
+	}
+	for _, k := range []tools.Kind{tools.KindConfigBroken, tools.KindInvalid, tools.KindUnknownServer, tools.KindUnknownTool,
+		tools.KindExists, tools.KindCommandNotFound, tools.KindKeychain, tools.KindIO, tools.KindClosed} {
 		kinds = append(kinds, string(k))
 	}
 	return kinds
@@ -52,6 +57,8 @@ func contractEvents() []contractEvent {
 		{"EV_CONVERSATIONS_CHANGED", chat.EventConversationsChanged, chat.ConversationsChangedEvent{}},
 		{"EV_STARTUP", EventStartup, StartupState{}},
 		{"EV_READY", EventReady, StartupState{}},
+		{"EV_TOOL_APPROVAL", EventToolApproval, ToolApprovalEvent{}},
+		{"EV_TOOLS_STATUS", EventToolsStatus, tools.ServerStatus{}},
 	}
 }
 
@@ -75,4 +82,10 @@ func contractTypes(g *tsgen.Gen) {
 	g.Name(reflect.TypeFor[store.Progress](), "StartupProgress")
 	g.Name(reflect.TypeFor[store.Phase](), "StartupPhase")
 	g.Enum(reflect.TypeFor[store.Phase](), string(store.PhaseChecking), string(store.PhaseBackup), string(store.PhaseMigrating))
+	g.Name(reflect.TypeFor[tools.Error](), "ToolsProblem")
+	g.Name(reflect.TypeFor[tools.State](), "ToolServerState")
+	g.Enum(reflect.TypeFor[tools.State](), string(tools.StateStarting), string(tools.StateReady), string(tools.StateFailed),
+		string(tools.StateStopped), string(tools.StateDisabled), string(tools.StateRemoved))
+	g.Name(reflect.TypeFor[tools.Decision](), "ToolDecision")
+	g.Enum(reflect.TypeFor[tools.Decision](), string(tools.AllowOnce), string(tools.AlwaysAllow), string(tools.Deny))
 }

@@ -73,7 +73,18 @@ func run(build buildinfo.Info) error {
 
 	emitter := &wailsEmitter{}
 	// The history (and the settings in it) open once the window is up, see startup.go.
-	app := NewApp(AppConfig{
+	approver := newApprovals(emitter, logger)
+	var app *App // the tool layer asks it whether a conversation has tools off
+	toolServers, err := newToolsManager(dataDir, keys, func(id string) bool { return app.toolsEnabled(id) },
+		approver, emitter, logger, build.Version)
+	if err != nil {
+		// Chat works without tools; Settings → Tools says they are unavailable.
+		logger.Error("tool servers unavailable", "error", err.Error())
+		toolServers = nil
+	}
+	app = NewApp(AppConfig{
+		Tools:      toolServers,
+		Approvals:  approver,
 		Keys:       keys,
 		Desktop:    wailsDesktop{emitter: emitter},
 		Emitter:    emitter,

@@ -13,6 +13,7 @@ import (
 	"qwendesk/internal/chat"
 	"qwendesk/internal/settings"
 	"qwendesk/internal/store"
+	"qwendesk/internal/toolcall"
 )
 
 // The window opens before the history does: the first start after an upgrade can migrate a
@@ -128,7 +129,12 @@ func (a *App) openInBackground(open opener) {
 // attach hands the App what opening produced and marks it ready.
 func (a *App) attach(svc services) {
 	a.history, a.settings = svc.history, svc.settings
+	var runner toolcall.Runner // a nil *Manager in the interface would look like tools
+	if a.tools != nil {
+		runner = a.tools
+	}
 	a.chat = chat.NewService(chat.Config{
+		Tools:    runner,
 		Streamer: endpointStreamer{a},
 		Store:    svc.history,
 		Key:      a.key,

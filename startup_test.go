@@ -87,6 +87,11 @@ func realServices(t *testing.T, dir string, problems ...string) services {
 // calls them all, so a new method that reads a.history unguarded panics here (it is nil).
 var worksBeforeOpen = map[string]bool{
 	"Startup": true, "Stop": true, "SaveKey": true, "DeleteKey": true, "RevealDataFolder": true,
+	// The tool layer keeps mcp.json and the servers, not the history.
+	"ToolsOverview": true, "PreviewToolServer": true, "PreviewPastedToolServers": true, "AddToolServer": true,
+	"AddPastedToolServers": true, "ToolServerInput": true, "EditToolServer": true, "RemoveToolServer": true,
+	"SetToolServerEnabled": true, "SetToolEnabled": true, "SetToolAutoApprove": true, "RestartToolServer": true,
+	"ReloadToolsConfig": true, "ReplaceBrokenToolsConfig": true, "AnswerToolApproval": true, "PendingToolApprovals": true,
 }
 
 func TestEveryBoundMethodIsSafeBeforeTheHistoryIsOpen(t *testing.T) {

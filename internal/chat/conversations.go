@@ -216,6 +216,8 @@ type ConversationSettings struct {
 	EnableThinking *bool    `json:"enableThinking,omitempty"`
 	ThinkingBudget *int     `json:"thinkingBudget,omitempty"`
 	EnableSearch   *bool    `json:"enableSearch,omitempty"`
+	// ToolsOff: the tools of the MCP servers are not offered in this conversation.
+	ToolsOff bool `json:"toolsOff,omitempty"`
 }
 
 // Limits on conversation settings, from DashScope's documented ranges and generous bounds.
@@ -237,6 +239,9 @@ func (s *Service) UpdateSettings(ctx context.Context, id string, set Conversatio
 	c.Model, c.SystemPrompt = set.Model, set.SystemPrompt
 	c.Params = store.Params{Temperature: set.Temperature, TopP: set.TopP, MaxTokens: set.MaxTokens,
 		EnableThinking: set.EnableThinking, ThinkingBudget: set.ThinkingBudget, EnableSearch: set.EnableSearch}
+	if set.ToolsOff {
+		c.Params.ToolsOff = &set.ToolsOff
+	}
 	if err := s.store.UpdateConversation(ctx, c); err != nil {
 		return ConversationSettings{}, s.storeError(err)
 	}
@@ -266,7 +271,8 @@ func checkSettings(set *ConversationSettings) error {
 func settingsView(c store.Conversation) ConversationSettings {
 	p := c.Params
 	return ConversationSettings{Model: c.Model, SystemPrompt: c.SystemPrompt, Temperature: p.Temperature, TopP: p.TopP,
-		MaxTokens: p.MaxTokens, EnableThinking: p.EnableThinking, ThinkingBudget: p.ThinkingBudget, EnableSearch: p.EnableSearch}
+		MaxTokens: p.MaxTokens, EnableThinking: p.EnableThinking, ThinkingBudget: p.ThinkingBudget, EnableSearch: p.EnableSearch,
+		ToolsOff: p.ToolsOff != nil && *p.ToolsOff}
 }
 
 func messageView(m store.Message) Message {

@@ -53,6 +53,8 @@ type Params struct {
 	EnableThinking *bool    `json:"enable_thinking,omitempty"`
 	ThinkingBudget *int     `json:"thinking_budget,omitempty"`
 	EnableSearch   *bool    `json:"enable_search,omitempty"`
+	// ToolsOff keeps the MCP servers' tools out of this conversation (nil: offered).
+	ToolsOff *bool `json:"tools_off,omitempty"`
 }
 
 // Conversation is one chat thread. Times come back from the store in UTC.

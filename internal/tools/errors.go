@@ -12,17 +12,18 @@ import (
 // Kind is an error's stable identity: the UI translates by it and picks an action by it.
 type Kind string
 
-// Error kinds returned by the Manager's settings methods.
+// Error kinds returned by the Manager's settings methods. They reach the UI beside the
+// chat's own kinds, so each is prefixed: a bare "invalid" or "keychain" would collide.
 const (
-	KindConfigBroken    Kind = "config_broken"     // mcp.json cannot be read: fix it or replace it
-	KindInvalid         Kind = "invalid"           // the server or pasted JSON given is not usable
-	KindUnknownServer   Kind = "unknown_server"    // no server has that name
-	KindUnknownTool     Kind = "unknown_tool"      // the server has no such tool
-	KindExists          Kind = "exists"            // a server with that name already exists
-	KindCommandNotFound Kind = "command_not_found" // the command is not on the PATH searched
-	KindKeychain        Kind = "keychain"          // a header's secret could not be stored or read
-	KindIO              Kind = "io"                // mcp.json could not be written
-	KindClosed          Kind = "closed"            // the Manager is closed
+	KindConfigBroken    Kind = "mcp_config_broken"     // mcp.json cannot be read: fix it or replace it
+	KindInvalid         Kind = "mcp_invalid"           // the server or pasted JSON given is not usable
+	KindUnknownServer   Kind = "mcp_unknown_server"    // no server has that name
+	KindUnknownTool     Kind = "mcp_unknown_tool"      // the server has no such tool
+	KindExists          Kind = "mcp_exists"            // a server with that name already exists
+	KindCommandNotFound Kind = "mcp_command_not_found" // the command is not on the PATH searched
+	KindKeychain        Kind = "mcp_keychain"          // a header's secret could not be stored or read
+	KindIO              Kind = "mcp_io"                // mcp.json could not be written
+	KindClosed          Kind = "mcp_closed"            // the Manager is closed
 )
 
 // Error is what the Manager's methods return: Kind for code, Message for people. Line and

@@ -3,6 +3,7 @@ package tools
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -40,6 +41,7 @@ type ConfigState struct {
 
 // CommandPreview is what a new stdio server would run, for the confirm step before saving.
 type CommandPreview struct {
+	Name    string   `json:"name"`    // the server's name in mcp.json
 	Path    string   `json:"path"`    // the resolved program
 	Args    []string `json:"args"`    //
 	Cwd     string   `json:"cwd"`     //
@@ -130,8 +132,30 @@ func (m *Manager) Preview(in ServerInput) (CommandPreview, error) {
 	if err != nil {
 		return CommandPreview{}, err
 	}
+	return m.preview(cfg)
+}
+
+// PreviewPasted reads pasted JSON as AddPasted would and previews each server in it, without
+// saving anything: the confirm step of a paste shows every command line it would add.
+func (m *Manager) PreviewPasted(text, name string) ([]CommandPreview, error) {
+	servers, err := mcpconfig.ParsePaste([]byte(text), name)
+	if err != nil {
+		return nil, parseFailure(KindInvalid, "The pasted text: ", err)
+	}
+	out := make([]CommandPreview, 0, len(servers))
+	for _, s := range servers {
+		p, err := m.preview(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (m *Manager) preview(cfg mcpconfig.Server) (CommandPreview, error) {
 	if cfg.IsHTTP() {
-		return CommandPreview{URL: cfg.URL, Args: []string{}, EnvSet: []string{}, Removed: []string{}}, nil
+		return CommandPreview{Name: cfg.Name, URL: cfg.URL, Args: []string{}, EnvSet: []string{}, Removed: []string{}}, nil
 	}
 	spec, err := m.commandFor(cfg)
 	if err != nil {
@@ -141,7 +165,7 @@ func (m *Manager) Preview(in ServerInput) (CommandPreview, error) {
 		}
 		return CommandPreview{}, errorf(KindInvalid, err, "%v", err)
 	}
-	p := CommandPreview{Path: spec.Path, Args: slices.Clone(cfg.Args), Cwd: cfg.Cwd, Line: spec.Display, EnvSet: sortedKeys(cfg.Env), Removed: []string{}}
+	p := CommandPreview{Name: cfg.Name, Path: spec.Path, Args: slices.Clone(cfg.Args), Cwd: cfg.Cwd, Line: spec.Display, EnvSet: sortedKeys(cfg.Env), Removed: []string{}}
 	if p.Args == nil {
 		p.Args = []string{}
 	}
@@ -438,4 +462,33 @@ func (m *Manager) Restart(name string) (ServerStatus, error) {
 // String helps logs: never includes a header value.
 func (s ServerStatus) String() string {
 	return fmt.Sprintf("%s (%s): %s", s.Name, s.Transport, s.State)
+}
+
+// Input returns a server as the edit form shows it. A header kept in the keychain comes back
+// with an empty value (EditServer keeps the stored value for an empty one), so a token never
+// travels back to the form; a ${NAME} reference is shown as written.
+func (m *Manager) Input(name string) (ServerInput, error) {
+	m.mu.Lock()
+	s, ok := m.servers[name]
+	var cfg mcpconfig.Server
+	if ok {
+		cfg = s.cfg
+	}
+	m.mu.Unlock()
+	if !ok {
+		return ServerInput{}, errorf(KindUnknownServer, nil, "There is no server called %q.", name)
+	}
+	in := ServerInput{Name: cfg.Name, Command: cfg.Command, Args: slices.Clone(cfg.Args), Env: maps.Clone(cfg.Env),
+		Cwd: cfg.Cwd, URL: cfg.URL, SSE: cfg.IsSSE(), Timeout: cfg.Timeout, Headers: []HeaderInput{}}
+	if in.Args == nil {
+		in.Args = []string{}
+	}
+	for _, h := range sortedKeys(cfg.Headers) {
+		v := cfg.Headers[h]
+		if holdsSecret(v) || v == mcpconfig.KeychainValue {
+			v = ""
+		}
+		in.Headers = append(in.Headers, HeaderInput{Name: h, Value: v})
+	}
+	return in, nil
 }

@@ -234,3 +234,38 @@ func TestAddingServersFromTheUI(t *testing.T) {
 		t.Fatalf("servers after remove: %+v", ss)
 	}
 }
+
+// The edit form gets a server back as the user set it, except a token kept in the
+// keychain: it stays there (an empty value keeps it on save), and a ${NAME} reference
+// comes back as written.
+func TestInputForTheEditFormNeverCarriesAToken(t *testing.T) {
+	dir := t.TempDir()
+	m := newManager(t, Options{Dir: dir, Secrets: &memSecrets{}})
+	const token = "Bearer ghp-edit-form-token"
+	if _, err := m.AddServer(ServerInput{Name: "remote", URL: "http://127.0.0.1:1/mcp", Headers: []HeaderInput{
+		{Name: "Authorization", Value: token}, {Name: "X-Team", Value: "${TEAM_ID}"}}}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := m.Input("remote")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.URL != "http://127.0.0.1:1/mcp" || len(in.Headers) != 2 {
+		t.Fatalf("input = %+v", in)
+	}
+	for _, h := range in.Headers {
+		switch h.Name {
+		case "Authorization":
+			if h.Value != "" {
+				t.Errorf("the keychain token came back to the form: %q", h.Value)
+			}
+		case "X-Team":
+			if h.Value != "${TEAM_ID}" {
+				t.Errorf("the env reference = %q, want it as written", h.Value)
+			}
+		}
+	}
+	if _, err := m.Input("nobody"); KindOf(err) != KindUnknownServer {
+		t.Fatalf("unknown server: %v", err)
+	}
+}

@@ -2,7 +2,7 @@
 // (contract.gen.ts, written by `make bindings`): a Go field renamed or removed fails
 // svelte-check here and wherever the UI uses it, instead of drifting silently.
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime';
-import type { BoundApp, EventPayloads } from './contract.gen';
+import type { BoundApp, EventPayloads, ServerInput, ToolDecision } from './contract.gen';
 
 declare global {
   interface Window {
@@ -91,6 +91,27 @@ export const backend = {
   prices: () => go().Prices(),
   /** Go validates (non-negative numbers, model ids, at most 200 rows); resolves with the table as stored. */
   setPrices: (p: Parameters<BoundApp['SetPrices']>[0]) => go().SetPrices(p),
+  // Tools (MCP servers). Go validates every argument; errors carry mcp_* kinds.
+  toolsOverview: () => go().ToolsOverview(),
+  /** The exact command a server would run, for the confirmation step before saving. */
+  previewToolServer: (s: ServerInput) => go().PreviewToolServer(s),
+  previewPastedToolServers: (text: string, name: string) => go().PreviewPastedToolServers(text, name),
+  addToolServer: (s: ServerInput) => go().AddToolServer(s),
+  addPastedToolServers: (text: string, name: string) => go().AddPastedToolServers(text, name),
+  editToolServer: (name: string, s: ServerInput) => go().EditToolServer(name, s),
+  removeToolServer: (name: string) => go().RemoveToolServer(name),
+  /** A server as the edit form shows it; keychain-held header values come back empty. */
+  toolServerInput: (name: string) => go().ToolServerInput(name),
+  setToolServerEnabled: (name: string, enabled: boolean) => go().SetToolServerEnabled(name, enabled),
+  setToolEnabled: (server: string, tool: string, enabled: boolean) => go().SetToolEnabled(server, tool, enabled),
+  setToolAutoApprove: (server: string, tool: string, on: boolean) => go().SetToolAutoApprove(server, tool, on),
+  restartToolServer: (name: string) => go().RestartToolServer(name),
+  reloadToolsConfig: () => go().ReloadToolsConfig(),
+  /** Moves a broken mcp.json aside (kept) and starts empty; resolves with the backup's path. */
+  replaceBrokenToolsConfig: () => go().ReplaceBrokenToolsConfig(),
+  answerToolApproval: (requestId: string, callId: string, decision: ToolDecision) =>
+    go().AnswerToolApproval(requestId, callId, decision),
+  pendingToolApprovals: () => go().PendingToolApprovals(),
   onEvent,
   /** Opens a URL in the system browser, never inside the app. */
   openExternal: (url: string) => BrowserOpenURL(url),

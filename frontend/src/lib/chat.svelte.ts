@@ -6,12 +6,18 @@ import {
   EV_DONE,
   EV_ERROR,
   EV_RETRY,
+  EV_TOOL,
+  EV_TOOL_APPROVAL,
   type ChatEventBase,
   type DeltaEvent,
   type DoneEvent,
   type ErrorEvent,
   type RetryEvent,
+  type ToolApprovalEvent,
+  type ToolEvent,
 } from './events';
+import { applyToolEvent, closePending } from './toolCalls';
+import type { ToolDecision } from './contract.gen';
 import { toTurnError } from './errors';
 import { settingsOf } from './convSettings';
 import type { Conversation, ConversationSettings, Message, Turn, TurnError } from './types';
@@ -44,7 +50,9 @@ export type ChatBackend = Pick<
   | 'selectVersion'
   | 'deleteMessage'
   | 'updateConversationSettings'
->;
+> &
+  // Optional so a store without tools (and the older tests' fakes) needs neither.
+  Partial<Pick<Backend, 'answerToolApproval' | 'pendingToolApprovals'>>;
 
 export interface ChatOptions {
   /** The model new assistant messages are labelled with until the server says otherwise. */
@@ -106,6 +114,8 @@ export class ChatStore {
   editingId = $state('');
   /** A message action (select version, delete) or a settings save is waiting for Go. */
   acting = $state(false);
+  /** Tool calls waiting for the user's Allow or Deny, in any conversation. */
+  approvals = $state<ToolApprovalEvent[]>([]);
 
   readonly busy = $derived(this.sending || this.active !== null);
   readonly canSend = $derived(!this.busy && this.draft.trim() !== '');
@@ -150,7 +160,41 @@ export class ChatStore {
       this.api.onEvent(EV_DONE, (p) => this.receive({ name: EV_DONE, payload: p })),
       this.api.onEvent(EV_ERROR, (p) => this.receive({ name: EV_ERROR, payload: p })),
       this.api.onEvent(EV_RETRY, (p) => this.receive({ name: EV_RETRY, payload: p })),
+      this.api.onEvent(EV_TOOL, (p) => this.receive({ name: EV_TOOL, payload: p })),
+      this.api.onEvent(EV_TOOL_APPROVAL, (p) => this.onApproval(p)),
     ];
+    // Cards announced before this window listened (a reload while a call waits).
+    void this.api.pendingToolApprovals?.().then(
+      (list) => {
+        for (const r of list ?? []) this.onApproval({ ...r, pending: true });
+      },
+      () => {},
+    );
+  }
+
+  /** Shows or drops an approval card. */
+  private onApproval(e: ToolApprovalEvent): void {
+    const rest = this.approvals.filter((a) => !(a.requestId === e.requestId && a.callId === e.callId));
+    this.approvals = e.pending ? [...rest, e] : rest;
+  }
+
+  /** The user answered a card: it goes at once (Go confirms with tool:approval), the call runs or is declined. */
+  async answerApproval(card: Pick<ToolApprovalEvent, 'requestId' | 'callId'>, decision: ToolDecision): Promise<boolean> {
+    if (!this.api.answerToolApproval) return false;
+    const before = this.approvals;
+    this.approvals = before.filter((a) => !(a.requestId === card.requestId && a.callId === card.callId));
+    try {
+      await this.api.answerToolApproval(card.requestId, card.callId, decision);
+      return true;
+    } catch (err) {
+      const e = toTurnError(err);
+      // not_found: the turn ended meanwhile; the card is rightly gone.
+      if (e.kind !== 'not_found') {
+        this.approvals = before;
+        this.notice = e;
+      }
+      return false;
+    }
   }
 
   dispose(): void {
@@ -575,6 +619,9 @@ export class ChatStore {
       case EV_RETRY:
         this.onRetry(q.payload);
         break;
+      case EV_TOOL:
+        this.onTool(q.payload);
+        break;
     }
   }
 
@@ -610,6 +657,7 @@ export class ChatStore {
     m.finishReason = e.finishReason ?? '';
     if (e.usage) m.usage = e.usage;
     m.retry = null;
+    closePending(m.toolCalls, e.status === 'stopped');
     this.finish(e);
   }
 
@@ -619,7 +667,15 @@ export class ChatStore {
     m.status = e.status;
     m.error = { kind: e.kind, message: e.message, requestIdFromServer: e.requestIdFromServer };
     m.retry = null;
+    closePending(m.toolCalls, e.status === 'stopped');
     this.finish(e);
+  }
+
+  private onTool(e: ToolEvent): void {
+    // The text before the call is applied first, so the block lands where the model made it.
+    this.flush();
+    const m = this.ensureAssistant(e.messageId);
+    m.toolCalls = applyToolEvent(m.toolCalls ? [...m.toolCalls] : [], e);
   }
 
   private onRetry(e: RetryEvent): void {

@@ -22,6 +22,38 @@ export type ProxyMode = "system" | "none" | "custom";
 /** Go: store.Phase */
 export type StartupPhase = "checking" | "backup" | "migrating";
 
+/** Go: tools.State */
+export type ToolServerState = "starting" | "ready" | "failed" | "stopped" | "disabled" | "removed";
+
+/** Go: tools.Decision */
+export type ToolDecision = "allow_once" | "always_allow" | "deny";
+
+/** Go: tools.ServerStatus */
+export interface ServerStatus {
+  name: string;
+  transport: string;
+  state: ToolServerState;
+  reason?: string;
+  stderr?: string;
+  stdout?: string;
+  command?: string;
+  tools: ToolInfo[];
+  timeout?: number;
+}
+
+/** Go: tools.ServerInput */
+export interface ServerInput {
+  name: string;
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  url?: string;
+  sse?: boolean;
+  headers?: HeaderInput[];
+  timeout?: number;
+}
+
 /** Go: chat.Turn */
 export interface Turn {
   requestId: string;
@@ -73,6 +105,33 @@ export interface ModelList {
   problem: string;
 }
 
+/** Go: tools.ApprovalRequest */
+export interface ApprovalRequest {
+  requestId: string;
+  conversationId: string;
+  messageId: string;
+  callId: string;
+  apiName: string;
+  server: string;
+  tool: string;
+  title?: string;
+  description: string;
+  arguments: string;
+  readOnly: boolean;
+}
+
+/** Go: tools.CommandPreview */
+export interface CommandPreview {
+  name: string;
+  path: string;
+  args: string[];
+  cwd: string;
+  line: string;
+  envSet: string[];
+  removed: string[];
+  url?: string;
+}
+
 /** Go: pricing.Price */
 export interface Price {
   model: string;
@@ -85,6 +144,12 @@ export interface Price {
 export interface PromptPreset {
   name: string;
   prompt: string;
+}
+
+/** Go: tools.ConfigState */
+export interface ConfigState {
+  path: string;
+  problem?: ToolsProblem | null;
 }
 
 /** Go: store.SearchGroup */
@@ -149,6 +214,12 @@ export interface KeyTest {
   requestId: string;
 }
 
+/** Go: main.ToolsOverview */
+export interface ToolsOverview {
+  config: ConfigState;
+  servers: ServerStatus[];
+}
+
 /** Go: chat.ConversationSettings */
 export interface ConversationSettings {
   model: string;
@@ -159,6 +230,7 @@ export interface ConversationSettings {
   enableThinking?: boolean | null;
   thinkingBudget?: number | null;
   enableSearch?: boolean | null;
+  toolsOff?: boolean;
 }
 
 /** Go: main.UsageReport */
@@ -247,6 +319,40 @@ export interface ConversationsChangedEvent {
   reason: string;
 }
 
+/** Go: main.ToolApprovalEvent */
+export interface ToolApprovalEvent {
+  requestId: string;
+  conversationId: string;
+  messageId: string;
+  callId: string;
+  apiName: string;
+  server: string;
+  tool: string;
+  title?: string;
+  description: string;
+  arguments: string;
+  readOnly: boolean;
+  pending: boolean;
+  decision?: ToolDecision;
+}
+
+/** Go: tools.ToolInfo */
+export interface ToolInfo {
+  apiName: string;
+  name: string;
+  title?: string;
+  description: string;
+  enabled: boolean;
+  autoApproved: boolean;
+  readOnly: boolean;
+}
+
+/** Go: tools.HeaderInput */
+export interface HeaderInput {
+  name: string;
+  value: string;
+}
+
 /** Go: chat.Message */
 export interface Message {
   id: string;
@@ -282,6 +388,14 @@ export interface ConversationSummary {
   createdAt: string;
   updatedAt: string;
   messageCount: number;
+}
+
+/** Go: tools.Error */
+export interface ToolsProblem {
+  kind: string;
+  message: string;
+  line?: number;
+  column?: number;
 }
 
 /** Go: store.SearchPart */
@@ -399,22 +513,33 @@ export interface CompletionTokensDetails {
 
 /** The methods Go binds on window.go.main.App. */
 export interface BoundApp {
+  AddPastedToolServers(text: string, name: string): Promise<ServerStatus[]>;
+  AddToolServer(server: ServerInput): Promise<ServerStatus>;
+  AnswerToolApproval(requestID: string, callID: string, decision: string): Promise<void>;
   ContinueReply(conversationID: string, replyID: string): Promise<Turn>;
   Conversation(id: string): Promise<Conversation>;
   DeleteConversation(id: string): Promise<void>;
   DeleteKey(): Promise<KeyStatus>;
   DeleteMessage(conversationID: string, messageID: string): Promise<Conversation>;
   EditMessage(conversationID: string, messageID: string, text: string): Promise<Turn>;
+  EditToolServer(name: string, server: ServerInput): Promise<ServerStatus>;
   ExportConversations(ids: string[], format: string): Promise<string>;
   ImportConversations(): Promise<ImportResult>;
   ListConversations(cursor: string, limit: number): Promise<ConversationPage>;
   Models(): Promise<ModelList>;
   NewConversation(): Promise<Conversation>;
+  PendingToolApprovals(): Promise<ApprovalRequest[]>;
   PinConversation(id: string, pinned: boolean): Promise<void>;
+  PreviewPastedToolServers(text: string, name: string): Promise<CommandPreview[]>;
+  PreviewToolServer(server: ServerInput): Promise<CommandPreview>;
   Prices(): Promise<Price[]>;
   PromptPresets(): Promise<PromptPreset[]>;
   Regenerate(conversationID: string, replyID: string): Promise<Turn>;
+  ReloadToolsConfig(): Promise<ConfigState>;
+  RemoveToolServer(name: string): Promise<void>;
   RenameConversation(id: string, title: string): Promise<void>;
+  ReplaceBrokenToolsConfig(): Promise<string>;
+  RestartToolServer(name: string): Promise<ServerStatus>;
   RestoreConversation(id: string): Promise<void>;
   RevealDataFolder(): Promise<void>;
   SaveKey(key: string): Promise<KeyStatus>;
@@ -429,10 +554,15 @@ export interface BoundApp {
   SetPrices(prices: Price[]): Promise<Price[]>;
   SetPromptPresets(presets: PromptPreset[]): Promise<PromptPreset[]>;
   SetTitleOptions(enabled: boolean, model: string): Promise<TitleOptions>;
+  SetToolAutoApprove(server: string, tool: string, on: boolean): Promise<ServerStatus>;
+  SetToolEnabled(server: string, tool: string, enabled: boolean): Promise<ServerStatus>;
+  SetToolServerEnabled(name: string, enabled: boolean): Promise<ServerStatus>;
   Startup(): Promise<StartupState>;
   Status(): Promise<AppStatus>;
   Stop(requestID: string): Promise<void>;
   TestKey(key: string): Promise<KeyTest>;
+  ToolServerInput(name: string): Promise<ServerInput>;
+  ToolsOverview(): Promise<ToolsOverview>;
   UpdateConversationSettings(conversationID: string, settings: ConversationSettings): Promise<ConversationSettings>;
   Usage(days: number): Promise<UsageReport>;
   ViewState(): Promise<ViewState>;
@@ -446,6 +576,8 @@ export const EV_TOOL = "chat:tool";
 export const EV_CONVERSATIONS_CHANGED = "conversations:changed";
 export const EV_STARTUP = "app:startup";
 export const EV_READY = "app:ready";
+export const EV_TOOL_APPROVAL = "tool:approval";
+export const EV_TOOLS_STATUS = "tools:status";
 
 /** Each event's payload. */
 export interface EventPayloads {
@@ -457,6 +589,8 @@ export interface EventPayloads {
   [EV_CONVERSATIONS_CHANGED]: ConversationsChangedEvent;
   [EV_STARTUP]: StartupState;
   [EV_READY]: StartupState;
+  [EV_TOOL_APPROVAL]: ToolApprovalEvent;
+  [EV_TOOLS_STATUS]: ServerStatus;
 }
 
 /** Every error kind Go can report. */
@@ -487,4 +621,13 @@ export const ERROR_KINDS = [
   "timeout",
   "truncated",
   "bad_response",
+  "mcp_config_broken",
+  "mcp_invalid",
+  "mcp_unknown_server",
+  "mcp_unknown_tool",
+  "mcp_exists",
+  "mcp_command_not_found",
+  "mcp_keychain",
+  "mcp_io",
+  "mcp_closed",
 ] as const;

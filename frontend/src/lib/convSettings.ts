@@ -42,6 +42,8 @@ export interface SettingsForm {
   thinking: boolean;
   thinkingBudget: number | null;
   search: boolean;
+  /** The MCP servers' tools are not offered in this conversation. */
+  toolsOff?: boolean;
 }
 
 export function toForm(s: ConversationSettings): SettingsForm {
@@ -54,6 +56,7 @@ export function toForm(s: ConversationSettings): SettingsForm {
     thinking: s.enableThinking ?? false,
     thinkingBudget: s.thinkingBudget ?? null,
     search: s.enableSearch ?? false,
+    toolsOff: s.toolsOff ?? false,
   };
 }
 
@@ -90,5 +93,6 @@ export function fromForm(f: SettingsForm, before: ConversationSettings): Convers
   if (mode === 'switch' && (f.thinking || before.enableThinking !== undefined)) out.enableThinking = f.thinking;
   if (mode !== 'hidden' && f.thinkingBudget !== null) out.thinkingBudget = f.thinkingBudget;
   if (f.search || before.enableSearch !== undefined) out.enableSearch = f.search;
+  if (f.toolsOff) out.toolsOff = true;
   return out;
 }

@@ -128,6 +128,7 @@ export namespace chat {
 	    enableThinking?: boolean;
 	    thinkingBudget?: number;
 	    enableSearch?: boolean;
+	    toolsOff?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ConversationSettings(source);
@@ -143,6 +144,7 @@ export namespace chat {
 	        this.enableThinking = source["enableThinking"];
 	        this.thinkingBudget = source["thinkingBudget"];
 	        this.enableSearch = source["enableSearch"];
+	        this.toolsOff = source["toolsOff"];
 	    }
 	}
 	export class Conversation {
@@ -417,6 +419,38 @@ export namespace main {
 	        this.failed = source["failed"];
 	        this.version = source["version"];
 	        this.progress = this.convertValues(source["progress"], store.Progress);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ToolsOverview {
+	    config: tools.ConfigState;
+	    servers: tools.ServerStatus[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ToolsOverview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.config = this.convertValues(source["config"], tools.ConfigState);
+	        this.servers = this.convertValues(source["servers"], tools.ServerStatus);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -894,6 +928,250 @@ export namespace store {
 	        this.durationMs = source["durationMs"];
 	        this.createdAt = this.convertValues(source["createdAt"], null);
 	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace tools {
+	
+	export class ApprovalRequest {
+	    requestId: string;
+	    conversationId: string;
+	    messageId: string;
+	    callId: string;
+	    apiName: string;
+	    server: string;
+	    tool: string;
+	    title?: string;
+	    description: string;
+	    arguments: string;
+	    readOnly: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ApprovalRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requestId = source["requestId"];
+	        this.conversationId = source["conversationId"];
+	        this.messageId = source["messageId"];
+	        this.callId = source["callId"];
+	        this.apiName = source["apiName"];
+	        this.server = source["server"];
+	        this.tool = source["tool"];
+	        this.title = source["title"];
+	        this.description = source["description"];
+	        this.arguments = source["arguments"];
+	        this.readOnly = source["readOnly"];
+	    }
+	}
+	export class CommandPreview {
+	    name: string;
+	    path: string;
+	    args: string[];
+	    cwd: string;
+	    line: string;
+	    envSet: string[];
+	    removed: string[];
+	    url?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CommandPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.path = source["path"];
+	        this.args = source["args"];
+	        this.cwd = source["cwd"];
+	        this.line = source["line"];
+	        this.envSet = source["envSet"];
+	        this.removed = source["removed"];
+	        this.url = source["url"];
+	    }
+	}
+	export class Error {
+	    kind: string;
+	    message: string;
+	    line?: number;
+	    column?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Error(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.message = source["message"];
+	        this.line = source["line"];
+	        this.column = source["column"];
+	    }
+	}
+	export class ConfigState {
+	    path: string;
+	    problem?: Error;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConfigState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.problem = this.convertValues(source["problem"], Error);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class HeaderInput {
+	    name: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HeaderInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	    }
+	}
+	export class ServerInput {
+	    name: string;
+	    command?: string;
+	    args?: string[];
+	    env?: Record<string, string>;
+	    cwd?: string;
+	    url?: string;
+	    sse?: boolean;
+	    headers?: HeaderInput[];
+	    timeout?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ServerInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.command = source["command"];
+	        this.args = source["args"];
+	        this.env = source["env"];
+	        this.cwd = source["cwd"];
+	        this.url = source["url"];
+	        this.sse = source["sse"];
+	        this.headers = this.convertValues(source["headers"], HeaderInput);
+	        this.timeout = source["timeout"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ToolInfo {
+	    apiName: string;
+	    name: string;
+	    title?: string;
+	    description: string;
+	    enabled: boolean;
+	    autoApproved: boolean;
+	    readOnly: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ToolInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.apiName = source["apiName"];
+	        this.name = source["name"];
+	        this.title = source["title"];
+	        this.description = source["description"];
+	        this.enabled = source["enabled"];
+	        this.autoApproved = source["autoApproved"];
+	        this.readOnly = source["readOnly"];
+	    }
+	}
+	export class ServerStatus {
+	    name: string;
+	    transport: string;
+	    state: string;
+	    reason?: string;
+	    stderr?: string;
+	    stdout?: string;
+	    command?: string;
+	    tools: ToolInfo[];
+	    timeout?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ServerStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.transport = source["transport"];
+	        this.state = source["state"];
+	        this.reason = source["reason"];
+	        this.stderr = source["stderr"];
+	        this.stdout = source["stdout"];
+	        this.command = source["command"];
+	        this.tools = this.convertValues(source["tools"], ToolInfo);
+	        this.timeout = source["timeout"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
