@@ -31,6 +31,7 @@ var migrations = []migration{
 	{"message images", `ALTER TABLE messages ADD COLUMN images TEXT NOT NULL DEFAULT ''`},
 	{"cjk bigram index", schemaV4},
 	{"tool calls", schemaV5},
+	{"documents", schemaV6},
 }
 
 // toolCallsVersion is the schema version that has the tool_calls table.
