@@ -115,7 +115,7 @@ type Message struct {
 	// links (their documents must be stored already or passed to AddMessageWithDocuments).
 	Documents []Attachment `json:"documents,omitempty"`
 	CreatedAt time.Time    `json:"createdAt"`
-	UpdatedAt time.Time  `json:"updatedAt"`
+	UpdatedAt time.Time    `json:"updatedAt"`
 }
 
 // NewID returns a fresh random id (32 hex characters) for a conversation or message.
