@@ -13,6 +13,7 @@ import (
 
 	"qwendesk/internal/buildinfo"
 	"qwendesk/internal/chat"
+	"qwendesk/internal/docs"
 	"qwendesk/internal/inflight"
 	"qwendesk/internal/pricing"
 	"qwendesk/internal/qwen"
@@ -31,9 +32,13 @@ type App struct {
 	desktop  Desktop
 	chat     *chat.Service
 	inflight *inflight.Registry
-	log      *slog.Logger
-	dataDir  string
-	build    buildinfo.Info
+	// extractor reads attached files; docs holds those read and not yet sent (app_docs.go).
+	extractor *docs.Extractor
+	docs      *attachments
+	noWarm    bool // tests that read no PDF skip starting the PDF engine
+	log       *slog.Logger
+	dataDir   string
+	build     buildinfo.Info
 	// envBaseURL is DASHSCOPE_BASE_URL, already validated; it overrides the settings.
 	envBaseURL string
 
@@ -65,17 +70,19 @@ type AppConfig struct {
 func NewApp(cfg AppConfig) *App {
 	root, stop := context.WithCancel(context.Background())
 	a := &App{
-		keys:     cfg.Keys,
-		settings: cfg.Settings,
-		history:  cfg.History,
-		desktop:  cfg.Desktop,
-		problems: append([]string(nil), cfg.Problems...),
-		inflight: inflight.New(),
-		log:      cfg.Logger,
-		dataDir:  cfg.DataDir,
-		build:    cfg.Build,
-		root:     root,
-		stopAll:  stop,
+		keys:      cfg.Keys,
+		settings:  cfg.Settings,
+		history:   cfg.History,
+		desktop:   cfg.Desktop,
+		problems:  append([]string(nil), cfg.Problems...),
+		inflight:  inflight.New(),
+		extractor: docs.New(),
+		docs:      newAttachments(),
+		log:       cfg.Logger,
+		dataDir:   cfg.DataDir,
+		build:     cfg.Build,
+		root:      root,
+		stopAll:   stop,
 	}
 	if raw := strings.TrimSpace(cfg.EnvBaseURL); raw != "" {
 		if u, err := qwen.ValidateBaseURL(raw); err != nil {
@@ -113,6 +120,7 @@ func (a *App) shutdown(ctx context.Context) {
 	if !a.chat.Wait(time.Second) {
 		a.log.Warn("shutdown: some replies did not finish in time")
 	}
+	_ = a.extractor.Close()
 	a.log.Info("app stopped")
 }
 
@@ -134,13 +142,13 @@ type Endpoint struct {
 
 // AppStatus is everything the window needs on start. It never contains the key.
 type AppStatus struct {
-	Key         secrets.Status    `json:"key"`
-	Endpoint    Endpoint          `json:"endpoint"`
-	Regions     []qwen.Region     `json:"regions"`
-	Model       string            `json:"model"`
-	DataDir     string            `json:"dataDir"`
-	Build       buildinfo.Info    `json:"build"`
-	Problems    []string          `json:"problems"`
+	Key         secrets.Status       `json:"key"`
+	Endpoint    Endpoint             `json:"endpoint"`
+	Regions     []qwen.Region        `json:"regions"`
+	Model       string               `json:"model"`
+	DataDir     string               `json:"dataDir"`
+	Build       buildinfo.Info       `json:"build"`
+	Problems    []string             `json:"problems"`
 	Titles      chat.TitleOptions    `json:"titles"`
 	Preferences settings.Preferences `json:"preferences"`
 	Prices      []pricing.Price      `json:"prices"`
@@ -278,7 +286,6 @@ func (a *App) Conversation(id string) (chat.Conversation, error) {
 	return a.chat.Conversation(a.root, id)
 }
 
-
 // Send posts text to the conversation and starts streaming the reply. It returns once the
 // turn is registered; the reply arrives as chat:* events.
 func (a *App) Send(conversationID, text string) (chat.Turn, error) {
@@ -350,7 +357,6 @@ func (a *App) startTurn(conversationID string, start func(ctx context.Context, r
 	}
 	return turn, nil
 }
-
 
 // SelectVersion shows another version of a message and the newest continuation below it.
 func (a *App) SelectVersion(conversationID, messageID string) (chat.Conversation, error) {

@@ -5,6 +5,7 @@ import (
 
 	"qwendesk/internal/buildinfo"
 	"qwendesk/internal/chat"
+	"qwendesk/internal/docs"
 	"qwendesk/internal/qwen"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
@@ -29,6 +30,10 @@ func errorKinds() []string {
 	for _, k := range []qwen.Kind{qwen.KindAuth, qwen.KindAccessDenied, qwen.KindBilling, qwen.KindRateLimit,
 		qwen.KindQuota, qwen.KindModeration, qwen.KindBadRequest, qwen.KindModelNotFound, qwen.KindServer,
 		qwen.KindNetwork, qwen.KindTimeout, qwen.KindTruncated, qwen.KindBadResponse} {
+		kinds = append(kinds, string(k))
+	}
+	for _, k := range []docs.ErrorKind{docs.KindEncrypted, docs.KindCorrupt, docs.KindEmpty, docs.KindTooLarge,
+		docs.KindUnsupported, docs.KindDisguised, docs.KindTimeout, docs.KindZipBomb} {
 		kinds = append(kinds, string(k))
 	}
 	return kinds
@@ -71,4 +76,3 @@ func contractTypes(g *tsgen.Gen) {
 	g.Name(reflect.TypeFor[settings.View](), "ViewState")
 	g.Nullable(reflect.TypeFor[store.SearchGroup](), "TitleMatch") // nil unless the title matched
 }
-

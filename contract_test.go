@@ -56,10 +56,9 @@ func TestContractIsCurrent(t *testing.T) {
 }
 
 // notBoundYet lists packages whose errors do not reach the webview yet. The MCP tool layer
-// (internal/tools) and document extraction (internal/docs) are built and tested but not yet
-// wired to a bound method; their kinds join the contract, with words in both languages, when
-// Settings → Tools and attachments are.
-var notBoundYet = map[string]bool{"internal/tools": true, "internal/docs": true}
+// (internal/tools) is built and tested but not yet wired to a bound method; its kinds join
+// the contract, with words in both languages, when Settings → Tools is.
+var notBoundYet = map[string]bool{"internal/tools": true}
 
 // Every error kind declared anywhere is in the contract, so the UI has words for it; and no
 // code writes a kind as a bare string, which this check could not see.
@@ -194,6 +193,7 @@ func constantsOf(t *testing.T, typ reflect.Type) []string {
 	}
 	return out
 }
+
 // writeContract renders contract.gen.ts. srcDir is the root package's folder: parameter
 // names are read from its source, which reflection does not keep.
 func writeContract(srcDir string) (string, error) {

@@ -269,3 +269,7 @@ func formatCount(n int) string {
 	}
 	return b.String()
 }
+
+// Warm starts the PDF engine in the background, so that the first PDF does not wait for its
+// few seconds of compilation: call it when a file is about to be chosen.
+func (x *Extractor) Warm() { go func() { _, _ = x.pdf.start() }() }

@@ -118,6 +118,7 @@ type Attachment struct {
 	FileID    string `json:"fileId,omitempty"`
 
 	Type        string `json:"type"`
+	Encoding    string `json:"encoding,omitempty"` // the text encoding assumed, for text files
 	Pages       int    `json:"pages,omitempty"`
 	Sheets      int    `json:"sheets,omitempty"`
 	Chars       int    `json:"chars"`
@@ -238,7 +239,7 @@ func documentOf(ctx context.Context, q rowQueryer, hash string) (Document, error
 // the order they were attached, with each document's counts.
 func attachmentsOf(ctx context.Context, q queryer, conversationID string) (map[string][]Attachment, error) {
 	rows, err := q.QueryContext(ctx, `SELECT md.message_id, md.hash, md.name, md.mode, md.max_tokens, md.file_id,
-		d.type, d.pages, d.sheets, d.chars, d.tokens, d.no_text_layer, d.truncated
+		d.type, d.encoding, d.pages, d.sheets, d.chars, d.tokens, d.no_text_layer, d.truncated
 		FROM message_documents md JOIN messages m ON m.id = md.message_id JOIN documents d ON d.hash = md.hash
 		WHERE m.conversation_id = ? ORDER BY md.message_id, md.position`, conversationID)
 	if err != nil {
@@ -250,7 +251,7 @@ func attachmentsOf(ctx context.Context, q queryer, conversationID string) (map[s
 		var id string
 		var a Attachment
 		var noText, truncated int
-		if err := rows.Scan(&id, &a.Hash, &a.Name, &a.Mode, &a.MaxTokens, &a.FileID, &a.Type, &a.Pages, &a.Sheets,
+		if err := rows.Scan(&id, &a.Hash, &a.Name, &a.Mode, &a.MaxTokens, &a.FileID, &a.Type, &a.Encoding, &a.Pages, &a.Sheets,
 			&a.Chars, &a.Tokens, &noText, &truncated); err != nil {
 			return nil, fmt.Errorf("store: attachments: %w", err)
 		}

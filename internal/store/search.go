@@ -26,7 +26,7 @@ type SearchHit struct {
 	MessageID      string       `json:"messageId"`
 	InToolResult   bool         `json:"inToolResult"`
 	ToolCallID     string       `json:"toolCallId,omitempty"`
-	InDocument     bool         `json:"inDocument"`
+	InDocument     bool         `json:"inDocument,omitempty"`
 	DocumentName   string       `json:"documentName,omitempty"`
 	DocumentPart   string       `json:"documentPart,omitempty"` // "page 3", a sheet's name, "slide 2: Roadmap"
 	Role           string       `json:"role"`

@@ -19,6 +19,21 @@ export type SendKey = "enter" | "mod-enter";
 /** Go: settings.ProxyMode */
 export type ProxyMode = "system" | "none" | "custom";
 
+/** Go: main.AttachResult */
+export interface AttachResult {
+  name: string;
+  document?: Attachment | null;
+  image?: string;
+  error?: UserFacingError | null;
+}
+
+/** Go: main.ContextBudget */
+export interface ContextBudget {
+  window: ContextWindow;
+  usedTokens: number;
+  uploadModel: string;
+}
+
 /** Go: chat.Turn */
 export interface Turn {
   requestId: string;
@@ -76,6 +91,13 @@ export interface ModelList {
   problem: string;
 }
 
+/** Go: main.DocumentPreview */
+export interface DocumentPreview {
+  text: string;
+  chars: number;
+  shortened: boolean;
+}
+
 /** Go: pricing.Price */
 export interface Price {
   model: string;
@@ -97,6 +119,15 @@ export interface SearchGroup {
   updatedAt: string;
   titleMatch: SearchPart[] | null;
   hits: SearchHit[];
+}
+
+/** Go: main.DocumentRef */
+export interface DocumentRef {
+  hash: string;
+  name: string;
+  mode: string;
+  maxTokens?: number;
+  fileId?: string;
 }
 
 /** Go: main.Endpoint */
@@ -154,6 +185,23 @@ export interface ConversationSettings {
   enableThinking?: boolean | null;
   thinkingBudget?: number | null;
   enableSearch?: boolean | null;
+}
+
+/** Go: store.Attachment */
+export interface Attachment {
+  hash: string;
+  name: string;
+  mode: string;
+  maxTokens?: number;
+  fileId?: string;
+  type: string;
+  encoding?: string;
+  pages?: number;
+  sheets?: number;
+  chars: number;
+  tokens: number;
+  noTextLayer?: boolean;
+  truncated?: boolean;
 }
 
 /** Go: main.UsageReport */
@@ -242,6 +290,21 @@ export interface ConversationsChangedEvent {
   reason: string;
 }
 
+/** Go: main.UserFacingError */
+export interface UserFacingError {
+  kind: string;
+  message: string;
+}
+
+/** Go: qwen.ContextWindow */
+export interface ContextWindow {
+  model: string;
+  tokens: number;
+  family: string;
+  known: boolean;
+  replyReserve: number;
+}
+
 /** Go: chat.Message */
 export interface Message {
   id: string;
@@ -255,6 +318,7 @@ export interface Message {
   versions?: Versions | null;
   images?: string[];
   toolCalls?: ToolCall[];
+  documents?: Attachment[];
   model: string;
   createdAt: string;
 }
@@ -279,6 +343,9 @@ export interface SearchHit {
   messageId: string;
   inToolResult: boolean;
   toolCallId?: string;
+  inDocument?: boolean;
+  documentName?: string;
+  documentPart?: string;
   role: string;
   snippet: SearchPart[];
   createdAt: string;
@@ -371,6 +438,9 @@ export interface CompletionTokensDetails {
 
 /** The methods Go binds on window.go.main.App. */
 export interface BoundApp {
+  AttachData(name: string, data: string): Promise<AttachResult>;
+  AttachFiles(): Promise<AttachResult[]>;
+  Budget(conversationID: string, model: string): Promise<ContextBudget>;
   ContinueReply(conversationID: string, replyID: string): Promise<Turn>;
   Conversation(id: string): Promise<Conversation>;
   DeleteConversation(id: string): Promise<void>;
@@ -383,6 +453,7 @@ export interface BoundApp {
   Models(): Promise<ModelList>;
   NewConversation(): Promise<Conversation>;
   PinConversation(id: string, pinned: boolean): Promise<void>;
+  PreviewDocument(hash: string, name: string): Promise<DocumentPreview>;
   Prices(): Promise<Price[]>;
   PromptPresets(): Promise<PromptPreset[]>;
   Regenerate(conversationID: string, replyID: string): Promise<Turn>;
@@ -394,6 +465,7 @@ export interface BoundApp {
   Search(query: string): Promise<SearchGroup[]>;
   SelectVersion(conversationID: string, messageID: string): Promise<Conversation>;
   Send(conversationID: string, text: string): Promise<Turn>;
+  SendWithAttachments(conversationID: string, text: string, images: string[], documents: DocumentRef[]): Promise<Turn>;
   SendWithImages(conversationID: string, text: string, images: string[]): Promise<Turn>;
   SetEndpoint(region: string, customURL: string): Promise<Endpoint>;
   SetModel(model: string): Promise<string>;
@@ -405,6 +477,7 @@ export interface BoundApp {
   Stop(requestID: string): Promise<void>;
   TestKey(key: string): Promise<KeyTest>;
   UpdateConversationSettings(conversationID: string, settings: ConversationSettings): Promise<ConversationSettings>;
+  UploadDocument(hash: string, name: string): Promise<Attachment>;
   Usage(days: number): Promise<UsageReport>;
   ViewState(): Promise<ViewState>;
 }
@@ -454,4 +527,12 @@ export const ERROR_KINDS = [
   "timeout",
   "truncated",
   "bad_response",
+  "doc_encrypted",
+  "doc_corrupt",
+  "doc_empty",
+  "doc_too_large",
+  "doc_unsupported",
+  "doc_disguised",
+  "doc_timeout",
+  "doc_too_much_data",
 ] as const;
