@@ -65,22 +65,18 @@ export function budgetView(b: ContextBudget, text: string, docs: Attachment[]): 
 
 /**
  * Budgets for "send the first part": what is left after the conversation and the typed text
- * is shared among the documents in proportion to their size; a document smaller than its
- * share stays whole and leaves the rest to the others.
+ * is shared out evenly, smallest file first, each taking at most its size, so a short file
+ * stays whole and the long ones share the rest. Files that need no cut are not in the plan.
  */
 export function cutPlan(room: number, fixed: number, docs: Attachment[]): Map<string, number> {
   const plan = new Map<string, number>();
   let left = Math.max(0, room - fixed - docs.length * WRAP_TOKENS);
-  let pending = docs.filter((d) => d.mode !== 'file');
-  for (;;) {
-    const total = pending.reduce((n, d) => n + d.tokens, 0);
-    const small = pending.filter((d) => d.tokens <= (left * d.tokens) / Math.max(total, 1));
-    if (small.length === 0) break;
-    for (const d of small) left -= d.tokens;
-    pending = pending.filter((d) => !small.includes(d));
-  }
-  const total = pending.reduce((n, d) => n + d.tokens, 0);
-  for (const d of pending) plan.set(d.hash + d.name, Math.max(1, Math.floor((left * d.tokens) / Math.max(total, 1))));
+  const queue = docs.filter((d) => d.mode !== 'file').sort((a, b) => a.tokens - b.tokens);
+  queue.forEach((d, i) => {
+    const share = Math.floor(left / (queue.length - i));
+    if (d.tokens > share) plan.set(d.hash + d.name, Math.max(1, share));
+    left -= Math.min(d.tokens, share);
+  });
   return plan;
 }
 
