@@ -119,6 +119,7 @@ bench: build
 	-./scripts/bench-render.sh 3 $(BENCH)/render.json
 	-./scripts/bench-app.sh $(CURDIR)/$(BIN) $(BENCH)/app.json
 	-go run ./cmd/benchhistory -scale $(HISTORY_SCALE) -out $(BENCH)/history.json
+	-go run ./cmd/benchdocs -out $(BENCH)/docs.json
 	go run ./cmd/benchreport -dir $(BENCH) -out docs/BENCHMARKS.md -notes bench/MISSED.md
 
 ## fake: a local fake DashScope on 127.0.0.1:8787 for manual runs

@@ -13,6 +13,7 @@ import (
 
 	"qwendesk/internal/buildinfo"
 	"qwendesk/internal/chat"
+	"qwendesk/internal/docs"
 	"qwendesk/internal/inflight"
 	"qwendesk/internal/pricing"
 	"qwendesk/internal/qwen"
@@ -36,9 +37,13 @@ type App struct {
 	desktop  Desktop
 	emitter  chat.Emitter
 	inflight *inflight.Registry
-	log      *slog.Logger
-	dataDir  string
-	build    buildinfo.Info
+	// extractor reads attached files; docs holds those read and not yet sent (app_docs.go).
+	extractor *docs.Extractor
+	docs      *attachments
+	noWarm    bool // tests that read no PDF skip starting the PDF engine
+	log       *slog.Logger
+	dataDir   string
+	build     buildinfo.Info
 	// envBaseURL is DASHSCOPE_BASE_URL, already validated; it overrides the settings.
 	envBaseURL string
 	tools      *tools.Manager // nil: the tool layer could not be set up (app_tools.go)
@@ -83,6 +88,8 @@ func NewApp(cfg AppConfig) *App {
 		emitter:   cfg.Emitter,
 		gate:      newStartupGate(cfg.Build.Version),
 		inflight:  inflight.New(),
+		extractor: docs.New(),
+		docs:      newAttachments(),
 		log:       cfg.Logger,
 		dataDir:   cfg.DataDir,
 		build:     cfg.Build,
@@ -101,7 +108,7 @@ func NewApp(cfg AppConfig) *App {
 		}
 	}
 	if cfg.History != nil {
-		a.attach(services{history: cfg.History, settings: cfg.Settings, problems: cfg.Problems})
+		a.useServices(services{history: cfg.History, settings: cfg.Settings, problems: cfg.Problems})
 		close(a.gate.done)
 	}
 	return a
@@ -133,6 +140,7 @@ func (a *App) shutdown(ctx context.Context) {
 	if a.tools != nil {
 		_ = a.tools.Close() // no server outlives the app
 	}
+	_ = a.extractor.Close()
 	a.log.Info("app stopped")
 }
 

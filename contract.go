@@ -5,6 +5,7 @@ import (
 
 	"qwendesk/internal/buildinfo"
 	"qwendesk/internal/chat"
+	"qwendesk/internal/docs"
 	"qwendesk/internal/qwen"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/settings"
@@ -34,6 +35,10 @@ func errorKinds() []string {
 	}
 	for _, k := range []tools.Kind{tools.KindConfigBroken, tools.KindInvalid, tools.KindUnknownServer, tools.KindUnknownTool,
 		tools.KindExists, tools.KindCommandNotFound, tools.KindKeychain, tools.KindIO, tools.KindClosed} {
+		kinds = append(kinds, string(k))
+	}
+	for _, k := range []docs.ErrorKind{docs.KindEncrypted, docs.KindCorrupt, docs.KindEmpty, docs.KindTooLarge,
+		docs.KindUnsupported, docs.KindDisguised, docs.KindTimeout, docs.KindZipBomb} {
 		kinds = append(kinds, string(k))
 	}
 	return kinds

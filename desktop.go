@@ -44,6 +44,16 @@ func (d wailsDesktop) OpenFile(title, pattern string) (string, error) {
 	})
 }
 
+// OpenFiles is the native multiple-file picker (GTK's file chooser on Linux), with no
+// filter: which files can be read is decided by their content, not their extension.
+func (d wailsDesktop) OpenFiles(title string) ([]string, error) {
+	ctx, err := d.ctx()
+	if err != nil {
+		return nil, err
+	}
+	return runtime.OpenMultipleFilesDialog(ctx, runtime.OpenDialogOptions{Title: title})
+}
+
 // Reveal opens dir with the platform's file manager. The path is the app's own data folder,
 // never something the webview chose.
 func (d wailsDesktop) Reveal(dir string) error {

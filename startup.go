@@ -114,7 +114,7 @@ func (a *App) openInBackground(open opener) {
 		svc, err := open(a.root, a.progress)
 		switch {
 		case err == nil:
-			a.attach(svc)
+			a.useServices(svc)
 			state, _ := a.Startup()
 			a.emitter.Emit(EventReady, state)
 		case a.root.Err() != nil:
@@ -126,8 +126,8 @@ func (a *App) openInBackground(open opener) {
 	}()
 }
 
-// attach hands the App what opening produced and marks it ready.
-func (a *App) attach(svc services) {
+// useServices hands the App what opening produced and marks it ready.
+func (a *App) useServices(svc services) {
 	a.history, a.settings = svc.history, svc.settings
 	var runner toolcall.Runner // a nil *Manager in the interface would look like tools
 	if a.tools != nil {

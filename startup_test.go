@@ -92,6 +92,9 @@ var worksBeforeOpen = map[string]bool{
 	"AddPastedToolServers": true, "ToolServerInput": true, "EditToolServer": true, "RemoveToolServer": true,
 	"SetToolServerEnabled": true, "SetToolEnabled": true, "SetToolAutoApprove": true, "RestartToolServer": true,
 	"ReloadToolsConfig": true, "ReplaceBrokenToolsConfig": true, "AnswerToolApproval": true, "PendingToolApprovals": true,
+	// Reading a file into a chip happens in memory; sending it or sizing it against the
+	// conversation waits for the history.
+	"AttachFiles": true, "AttachData": true, "PreviewDocument": true,
 }
 
 func TestEveryBoundMethodIsSafeBeforeTheHistoryIsOpen(t *testing.T) {

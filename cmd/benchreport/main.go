@@ -38,6 +38,7 @@ var sections = []struct{ file, title string }{
 	{"render.json", "3. Rendering a long answer"},
 	{"app.json", "4. The app itself"},
 	{"history.json", "5. History at scale"},
+	{"docs.json", "6. Reading attached documents"},
 }
 
 func main() {

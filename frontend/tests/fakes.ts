@@ -3,7 +3,21 @@ import { vi } from 'vitest';
 import type { Backend } from '../src/lib/bridge';
 import type { EventName, EventPayloads } from '../src/lib/events';
 import type { StartupState } from '../src/lib/contract.gen';
+import type { AttachResult, Attachment, ContextBudget, DocumentPreview, DocumentRef } from '../src/lib/types';
 import type { AppStatus, Conversation, ConversationPage, ConversationSettings, ConversationSummary, ImportResult, KeyStatus, SearchGroup, Turn, ViewState, Preferences, Price, UsageReport } from '../src/lib/types';
+
+export function attachment(over: Partial<Attachment> = {}): Attachment {
+  return { hash: 'a'.repeat(64), name: 'contract.pdf', mode: 'text', type: 'pdf', pages: 12, chars: 24_000, tokens: 9_000, ...over };
+}
+
+export function contextBudget(over: { model?: string; tokens?: number; used?: number; upload?: boolean } = {}): ContextBudget {
+  const tokens = over.tokens ?? 131_072;
+  return {
+    window: { model: over.model ?? 'qwen-plus', tokens, family: 'qwen-plus', known: true, replyReserve: Math.min(8192, tokens / 8) },
+    usedTokens: over.used ?? 0,
+    uploadModel: over.upload === false ? '' : 'qwen-long',
+  };
+}
 
 export function keyStatus(over: Partial<KeyStatus> = {}): KeyStatus {
   return {
@@ -93,6 +107,12 @@ export function fakeBackend() {
     conversation: vi.fn(async (_id: string): Promise<Conversation> => ({ ...conv, messages: [] })),
     send: vi.fn(async () => turn(++turns)),
     sendWithImages: vi.fn(async () => turn(++turns)),
+    sendWithAttachments: vi.fn(async (_c: string, _t: string, _i: string[], _d: DocumentRef[]) => turn(++turns)),
+    attachFiles: vi.fn(async (): Promise<AttachResult[]> => []),
+    attachData: vi.fn(async (name: string, _b64: string): Promise<AttachResult> => ({ name, document: attachment({ name }) })),
+    previewDocument: vi.fn(async (_h: string, name: string): Promise<DocumentPreview> => ({ text: `=== ${name} ===\ntext`, chars: 10, shortened: false })),
+    budget: vi.fn(async (_c: string, model: string): Promise<ContextBudget> => contextBudget({ model })),
+    uploadDocument: vi.fn(async (hash: string, name: string): Promise<Attachment> => attachment({ hash, name, mode: 'file', fileId: 'file-fe-1' })),
     promptPresets: vi.fn(async () => [{ name: 'Translator', prompt: 'Translate.' }]),
     setPromptPresets: vi.fn(async (p: { name: string; prompt: string }[]) => p),
     stop: vi.fn(async () => {}),

@@ -277,7 +277,8 @@ func settingsView(c store.Conversation) ConversationSettings {
 
 func messageView(m store.Message) Message {
 	v := Message{ID: m.ID, Role: m.Role, Content: m.Content, Reasoning: m.Reasoning, Status: Status(m.Status),
-		FinishReason: m.FinishReason, Model: m.Model, CreatedAt: m.CreatedAt, Images: m.Images, ToolCalls: m.ToolCalls}
+		FinishReason: m.FinishReason, Model: m.Model, CreatedAt: m.CreatedAt, Images: m.Images, ToolCalls: m.ToolCalls,
+		Documents: m.Documents}
 	if m.Usage != nil {
 		u := &qwen.Usage{PromptTokens: m.Usage.PromptTokens, CompletionTokens: m.Usage.CompletionTokens, TotalTokens: m.Usage.TotalTokens}
 		if m.Usage.CachedTokens > 0 {

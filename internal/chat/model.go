@@ -50,8 +50,11 @@ type Message struct {
 	Images       []string    `json:"images,omitempty"`
 	// ToolCalls are an assistant message's calls, each placed in Content at TextOffset.
 	ToolCalls []store.ToolCall `json:"toolCalls,omitempty"`
-	Model     string           `json:"model"`
-	CreatedAt time.Time        `json:"createdAt" ts_type:"string"`
+	// Documents are the files attached to a user message: the bubble shows them as chips;
+	// their text is in the history file and goes to the model, not to the webview.
+	Documents []store.Attachment `json:"documents,omitempty"`
+	Model     string             `json:"model"`
+	CreatedAt time.Time          `json:"createdAt" ts_type:"string"`
 }
 
 // Conversation is a titled list of messages.

@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"qwendesk/internal/docs"
 	"qwendesk/internal/qwen"
 	"qwendesk/internal/store"
 	"qwendesk/internal/toolcall"
@@ -129,6 +130,10 @@ type SendInput struct {
 	Model          string   // used when the conversation has no model of its own yet
 	RequestID      string   // chosen by the caller so it can register the cancel func first
 	Images         []string // data: URLs for vision models
+	// Documents are the files attached to the message, in order; each one's document
+	// must be stored already or be in NewDocuments (stored with the message).
+	Documents    []store.Attachment
+	NewDocuments []store.Document
 }
 
 // MaxInputRunes bounds one message: far above any real question, far below what would make
@@ -171,8 +176,11 @@ func (s *Service) Send(ctx context.Context, in SendInput, onEnd func()) (Turn, e
 	if err := checkImages(in.Images); err != nil {
 		return Turn{}, err
 	}
+	if len(in.Documents) > MaxDocumentsPerMessage {
+		return Turn{}, userErrorf(KindInvalidInput, "Attach at most %d files to one message.", MaxDocumentsPerMessage)
+	}
 	text := strings.TrimSpace(in.Text)
-	if text != "" || len(in.Images) == 0 { // an image alone is a question too
+	if text != "" || len(in.Images) == 0 && len(in.Documents) == 0 { // an image or a file alone is a question too
 		var err error
 		if text, err = checkText(in.Text); err != nil {
 			return Turn{}, err
@@ -184,7 +192,8 @@ func (s *Service) Send(ctx context.Context, in SendInput, onEnd func()) (Turn, e
 		if n := len(path); n > 0 {
 			parent = path[n-1].ID
 		}
-		return turnPlan{path: path, question: &store.Message{ParentID: parent, Content: text, Images: in.Images}}, nil
+		return turnPlan{path: path, question: &store.Message{ParentID: parent, Content: text, Images: in.Images, Documents: in.Documents},
+			newDocs: in.NewDocuments}, nil
 	})
 }
 
@@ -216,8 +225,9 @@ func (s *Service) Edit(ctx context.Context, convID, messageID, text, requestID, 
 		if !ok || orig.Role != RoleUser {
 			return turnPlan{}, userErrorf(KindNotFound, "That message no longer exists.")
 		}
-		// The edited question keeps the original's images.
-		return turnPlan{path: t.pathTo(orig.ParentID), question: &store.Message{ParentID: orig.ParentID, Content: text, Images: orig.Images}}, nil
+		// The edited question keeps the original's images and files.
+		return turnPlan{path: t.pathTo(orig.ParentID), question: &store.Message{ParentID: orig.ParentID, Content: text,
+			Images: orig.Images, Documents: orig.Documents}}, nil
 	})
 }
 
@@ -255,6 +265,7 @@ type turnPlan struct {
 	question *store.Message
 	resume   *store.Message
 	extra    []qwen.Message
+	newDocs  []store.Document // stored together with question
 }
 
 // planFunc picks a turn's plan from the conversation's tree.
@@ -307,10 +318,14 @@ func (s *Service) start(ctx context.Context, convID, requestID, model string, on
 			NewID("msg"), conv.ID, RoleUser, string(StatusComplete), model, now, now
 		// The question is on disk before the request goes out: a crash from here on never
 		// loses what the user typed.
-		if err := s.store.AddMessage(ctx, q); err != nil {
+		if err := s.store.AddMessageWithDocuments(ctx, q, pl.newDocs); err != nil {
 			return Turn{}, s.storeError(err)
 		}
 		path = append(path, q)
+	}
+	texts, err := s.documentTexts(ctx, path)
+	if err != nil {
+		return Turn{}, err
 	}
 	asked := path[len(path)-1]
 	reply := store.Message{ID: NewID("msg"), ConversationID: conv.ID, ParentID: asked.ID, Role: RoleAssistant,
@@ -322,6 +337,9 @@ func (s *Service) start(ctx context.Context, convID, requestID, model string, on
 	}
 	if conv.Title == "" {
 		conv.Title, conv.TitleAuto = provisionalTitle(asked.Content), true
+		if conv.Title == "" && len(asked.Documents) > 0 {
+			conv.Title = shorten(asked.Documents[0].Name, 40)
+		}
 	}
 	conv.Model, conv.ActiveLeaf = model, reply.ID
 	if err := s.store.UpdateConversation(ctx, conv); err != nil {
@@ -342,7 +360,7 @@ func (s *Service) start(ctx context.Context, convID, requestID, model string, on
 		ids:        Turn{RequestID: requestID, ConversationID: conv.ID, UserMessageID: asked.ID, AssistantMessageID: reply.ID},
 		req: qwen.Request{
 			Model:          model,
-			Messages:       append(requestMessages(conv.SystemPrompt, model, path), pl.extra...),
+			Messages:       append(requestMessages(conv.SystemPrompt, model, path, texts), pl.extra...),
 			Temperature:    p.Temperature,
 			TopP:           p.TopP,
 			MaxTokens:      p.MaxTokens,
@@ -431,10 +449,18 @@ func StorageFailure(err error) *UserError {
 // that has text or tool calls. A failed reply with neither is left out so the model does
 // not see an empty turn. A reply that called tools is sent as the steps it was made of (see
 // toolSteps).
-func requestMessages(systemPrompt, model string, path []store.Message) []qwen.Message {
-	out := make([]qwen.Message, 0, len(path)+1)
+//
+// Documents attached to a user message go in that message, before what the user typed,
+// every time the path is sent: a follow-up question still has the file in context. Uploaded
+// ones are named in one fileid:// system message after the system prompt, as qwen-long
+// expects. texts holds each text or excerpt document's text, by hash (documentTexts).
+func requestMessages(systemPrompt, model string, path []store.Message, texts map[string]*docs.Document) []qwen.Message {
+	out := make([]qwen.Message, 0, len(path)+2)
 	if sp := strings.TrimSpace(systemPrompt); sp != "" && !qwen.ModelRejectsSystemPrompt(model) {
 		out = append(out, qwen.Message{Role: "system", Content: sp})
+	}
+	if ids := fileIDs(path); len(ids) > 0 {
+		out = append(out, qwen.Message{Role: "system", Content: qwen.FileIDMessage(ids)})
 	}
 	for _, m := range path {
 		switch {
@@ -442,7 +468,11 @@ func requestMessages(systemPrompt, model string, path []store.Message) []qwen.Me
 			out = append(out, toolSteps(m)...)
 		case m.Role != RoleUser && m.Role != RoleAssistant || m.Role == RoleAssistant && m.Content == "":
 		default:
-			out = append(out, qwen.Message{Role: m.Role, Content: m.Content, Images: m.Images})
+			content := m.Content
+			if m.Role == RoleUser && len(m.Documents) > 0 {
+				content = withDocuments(m, texts)
+			}
+			out = append(out, qwen.Message{Role: m.Role, Content: content, Images: m.Images})
 		}
 	}
 	return out

@@ -10,12 +10,12 @@ import (
 // textKinds maps the extensions of text formats to their kind; the content must still decode
 // as text. Anything not listed here and not a known binary extension is "unknown": accepted
 // when it decodes as text.
-var textKinds = map[string]Kind{
-	"txt": KindText, "text": KindText, "log": KindText,
-	"md": KindMarkdown, "markdown": KindMarkdown,
-	"html": KindHTML, "htm": KindHTML, "xhtml": KindHTML,
-	"json": KindJSON, "jsonl": KindJSON, "ndjson": KindJSON,
-	"csv": KindCSV, "tsv": KindCSV,
+var textKinds = map[string]Type{
+	"txt": TypeText, "text": TypeText, "log": TypeText,
+	"md": TypeMarkdown, "markdown": TypeMarkdown,
+	"html": TypeHTML, "htm": TypeHTML, "xhtml": TypeHTML,
+	"json": TypeJSON, "jsonl": TypeJSON, "ndjson": TypeJSON,
+	"csv": TypeCSV, "tsv": TypeCSV,
 }
 
 // codeLanguages maps source extensions to the language named in Document.Language.
@@ -31,10 +31,10 @@ var codeLanguages = map[string]string{
 
 // binaryKinds are extensions that promise a binary format: content that is not that format
 // is disguised.
-var binaryKinds = map[string]Kind{
-	"pdf": KindPDF, "docx": KindDOCX, "xlsx": KindXLSX, "pptx": KindPPTX,
-	"png": KindImage, "jpg": KindImage, "jpeg": KindImage, "gif": KindImage,
-	"webp": KindImage, "bmp": KindImage, "tif": KindImage, "tiff": KindImage,
+var binaryKinds = map[string]Type{
+	"pdf": TypePDF, "docx": TypeDOCX, "xlsx": TypeXLSX, "pptx": TypePPTX,
+	"png": TypeImage, "jpg": TypeImage, "jpeg": TypeImage, "gif": TypeImage,
+	"webp": TypeImage, "bmp": TypeImage, "tif": TypeImage, "tiff": TypeImage,
 }
 
 // sniffed is what the bytes are, before the extension is consulted.
@@ -112,14 +112,14 @@ func utf16le(s string) []byte {
 
 // classify decides the kind from the content, and uses the extension to catch files whose
 // content contradicts it.
-func classify(name string, data []byte) (Kind, error) {
+func classify(name string, data []byte) (Type, error) {
 	e := ext(name)
 	want, promised := binaryKinds[e]
 	s := sniff(data)
-	got := map[sniffed]Kind{sniffPDF: KindPDF, sniffDOCX: KindDOCX, sniffXLSX: KindXLSX, sniffPPTX: KindPPTX, sniffImage: KindImage}[s]
+	got := map[sniffed]Type{sniffPDF: TypePDF, sniffDOCX: TypeDOCX, sniffXLSX: TypeXLSX, sniffPPTX: TypePPTX, sniffImage: TypeImage}[s]
 	switch s {
 	case sniffPDF, sniffDOCX, sniffXLSX, sniffPPTX, sniffImage:
-		if promised && want != got && !(want == KindImage && got == KindImage) {
+		if promised && want != got && !(want == TypeImage && got == TypeImage) {
 			return "", disguised(name, e, got)
 		}
 		return got, nil
@@ -129,7 +129,7 @@ func classify(name string, data []byte) (Kind, error) {
 		return "", newError(KindUnsupported, name, nil,
 			"%s is an old Office file (.doc/.xls/.ppt); save it as .docx/.xlsx/.pptx and attach it again.", name)
 	case sniffZip:
-		if promised && (want == KindDOCX || want == KindXLSX || want == KindPPTX) {
+		if promised && (want == TypeDOCX || want == TypeXLSX || want == TypePPTX) {
 			if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
 				return "", errCorrupt(name, err, "the zip structure is broken")
 			}
@@ -149,19 +149,19 @@ func classify(name string, data []byte) (Kind, error) {
 		return k, nil
 	}
 	if _, ok := codeLanguages[e]; ok {
-		return KindCode, nil
+		return TypeCode, nil
 	}
 	if _, ok := codeLanguages[lowerBase(name)]; ok {
-		return KindCode, nil
+		return TypeCode, nil
 	}
-	return KindText, nil
+	return TypeText, nil
 }
 
 func lowerBase(name string) string {
 	return strings.ToLower(filepath.Base(name))
 }
 
-func disguised(name, e string, got Kind) *Error {
+func disguised(name, e string, got Type) *Error {
 	what := "something else"
 	if got != "" {
 		what = "a " + string(got) + " file"

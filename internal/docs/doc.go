@@ -4,7 +4,7 @@
 //
 // The kind comes from the content (%PDF-, a zip holding word/document.xml, …); the extension
 // only picks among text kinds and catches files whose content contradicts it (an .exe renamed
-// .pdf is KindDisguised). Images are recognised and returned as KindImage with no text: the
+// .pdf is KindDisguised). Images are recognised and returned as TypeImage with no text: the
 // vision path handles them. A text file of any extension is accepted when it decodes as
 // UTF-8 (or UTF-16 with a BOM) or GB18030; Document.Encoding says which was assumed.
 //

@@ -10,22 +10,22 @@ import (
 	"time"
 )
 
-// Kind is what a file is, decided by its content.
-type Kind string
+// Type is what a file is, decided by its content (not an error kind: those are ErrorKind).
+type Type string
 
 // The kinds Extract recognises.
 const (
-	KindPDF      Kind = "pdf"
-	KindDOCX     Kind = "docx"
-	KindXLSX     Kind = "xlsx"
-	KindPPTX     Kind = "pptx"
-	KindCSV      Kind = "csv"
-	KindText     Kind = "text"
-	KindMarkdown Kind = "markdown"
-	KindHTML     Kind = "html"
-	KindJSON     Kind = "json"
-	KindCode     Kind = "code"
-	KindImage    Kind = "image" // recognised and left to the vision path: no text, no error
+	TypePDF      Type = "pdf"
+	TypeDOCX     Type = "docx"
+	TypeXLSX     Type = "xlsx"
+	TypePPTX     Type = "pptx"
+	TypeCSV      Type = "csv"
+	TypeText     Type = "text"
+	TypeMarkdown Type = "markdown"
+	TypeHTML     Type = "html"
+	TypeJSON     Type = "json"
+	TypeCode     Type = "code"
+	TypeImage    Type = "image" // recognised and left to the vision path: no text, no error
 )
 
 // Part is one page, sheet or slide.
@@ -38,8 +38,8 @@ type Part struct {
 // Document is the text of one file and what the UI needs to say about it.
 type Document struct {
 	Name     string
-	Kind     Kind
-	Language string // for KindCode: the language named by the extension ("go", "python", …)
+	Type     Type
+	Language string // for TypeCode: the language named by the extension ("go", "python", …)
 	// Encoding is the character encoding assumed for text kinds: "UTF-8", "UTF-8 (BOM)",
 	// "UTF-16LE", "UTF-16BE" or "GB18030". Empty for binary formats.
 	Encoding string
@@ -125,7 +125,7 @@ func (x *Extractor) Close() error { return x.pdf.close() }
 
 // Extract reads the file called name whose content is data. The kind is decided by content;
 // the extension only picks among text kinds and catches disguised files. A failure is always
-// an *Error; an image is not a failure but a Document of KindImage with no text.
+// an *Error; an image is not a failure but a Document of TypeImage with no text.
 func (x *Extractor) Extract(ctx context.Context, name string, data []byte, lim Limits) (*Document, error) {
 	lim = lim.withDefaults()
 	if int64(len(data)) > lim.MaxInputBytes {
@@ -142,10 +142,10 @@ func (x *Extractor) Extract(ctx context.Context, name string, data []byte, lim L
 	if err != nil {
 		return nil, err
 	}
-	if kind == KindImage {
-		return &Document{Name: name, Kind: KindImage}, nil
+	if kind == TypeImage {
+		return &Document{Name: name, Type: TypeImage}, nil
 	}
-	if kind == KindPDF {
+	if kind == TypePDF {
 		// The engine runs PDFium in its own sandbox and enforces ctx itself.
 		d, err := x.pdf.extract(ctx, name, data)
 		return finish(name, kind, d, err)
@@ -182,15 +182,15 @@ func runBounded(ctx context.Context, name string, fn func() (*Document, error)) 
 	}
 }
 
-func extractPure(ctx context.Context, name string, kind Kind, data []byte, lim Limits) (*Document, error) {
+func extractPure(ctx context.Context, name string, kind Type, data []byte, lim Limits) (*Document, error) {
 	switch kind {
-	case KindDOCX:
+	case TypeDOCX:
 		return extractDOCX(ctx, name, data, lim)
-	case KindXLSX:
+	case TypeXLSX:
 		return extractXLSX(ctx, name, data, lim)
-	case KindPPTX:
+	case TypePPTX:
 		return extractPPTX(ctx, name, data, lim)
-	case KindCSV:
+	case TypeCSV:
 		return extractCSV(ctx, name, data, lim)
 	default:
 		return extractText(name, kind, data)
@@ -198,7 +198,7 @@ func extractPure(ctx context.Context, name string, kind Kind, data []byte, lim L
 }
 
 // finish fills in what every kind shares: the combined text with markers and the counts.
-func finish(name string, kind Kind, d *Document, err error) (*Document, error) {
+func finish(name string, kind Type, d *Document, err error) (*Document, error) {
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
@@ -209,30 +209,22 @@ func finish(name string, kind Kind, d *Document, err error) (*Document, error) {
 		}
 		return nil, errCorrupt(name, err, "its structure is invalid")
 	}
-	d.Name, d.Kind = name, kind
-	var b strings.Builder
+	d.Name, d.Type = name, kind
 	anyText := false
 	for i, p := range d.Parts {
-		if i > 0 {
-			b.WriteString("\n\n")
-		}
-		b.WriteString(marker(name, d, i))
-		b.WriteString("\n")
 		if strings.TrimSpace(p.Text) == "" {
 			d.Parts[i].NoText = true
-			b.WriteString("(no text)")
-			continue
+		} else {
+			anyText = true
 		}
-		anyText = true
-		b.WriteString(p.Text)
 	}
-	if !anyText && kind != KindPDF {
+	if !anyText && kind != TypePDF {
 		return nil, errEmpty(name)
 	}
-	if kind == KindPDF {
+	if kind == TypePDF {
 		d.NoTextLayer = !anyText
 	}
-	d.Text = b.String()
+	d.Text = Render(d)
 	d.Chars = len([]rune(d.Text))
 	d.Tokens = EstimateTokens(d.Text)
 	return d, nil
@@ -241,7 +233,7 @@ func finish(name string, kind Kind, d *Document, err error) (*Document, error) {
 func marker(name string, d *Document, i int) string {
 	p := d.Parts[i]
 	switch {
-	case d.Pages > 0 && d.Kind == KindPDF:
+	case d.Pages > 0 && d.Type == TypePDF:
 		return fmt.Sprintf("=== %s: %s of %d ===", name, p.Label, d.Pages)
 	case len(d.Parts) == 1 && p.Label == "document":
 		return fmt.Sprintf("=== %s ===", name)
@@ -277,3 +269,7 @@ func formatCount(n int) string {
 	}
 	return b.String()
 }
+
+// Warm starts the PDF engine in the background, so that the first PDF does not wait for its
+// few seconds of compilation: call it when a file is about to be chosen.
+func (x *Extractor) Warm() { go func() { _, _ = x.pdf.start() }() }

@@ -9,16 +9,17 @@ import (
 // the action it offers on it, so the values never change once shipped.
 type ErrorKind string
 
-// The kinds of failure Extract reports.
+// The kinds of failure Extract reports. They are prefixed "doc_" because they reach the UI
+// beside DashScope's own kinds ("timeout" there is a silent server, here a slow file).
 const (
-	KindEncrypted   ErrorKind = "encrypted"     // password-protected
-	KindCorrupt     ErrorKind = "corrupt"       // damaged, truncated or malformed inside
-	KindEmpty       ErrorKind = "empty"         // no bytes, or no text at all
-	KindTooLarge    ErrorKind = "too_large"     // over Limits.MaxInputBytes
-	KindUnsupported ErrorKind = "unsupported"   // a type we do not read (binary, legacy .doc, …)
-	KindDisguised   ErrorKind = "disguised"     // the content is not what the extension says
-	KindTimeout     ErrorKind = "timeout"       // over the time limit or cancelled
-	KindZipBomb     ErrorKind = "too_much_data" // decompresses past Limits (size, entries, ratio)
+	KindEncrypted   ErrorKind = "doc_encrypted"     // password-protected
+	KindCorrupt     ErrorKind = "doc_corrupt"       // damaged, truncated or malformed inside
+	KindEmpty       ErrorKind = "doc_empty"         // no bytes, or no text at all
+	KindTooLarge    ErrorKind = "doc_too_large"     // over Limits.MaxInputBytes
+	KindUnsupported ErrorKind = "doc_unsupported"   // a type we do not read (binary, legacy .doc, …)
+	KindDisguised   ErrorKind = "doc_disguised"     // the content is not what the extension says
+	KindTimeout     ErrorKind = "doc_timeout"       // over the time limit or cancelled
+	KindZipBomb     ErrorKind = "doc_too_much_data" // decompresses past Limits (size, entries, ratio)
 )
 
 // Error is an extraction failure with a stable Kind and a sentence a person can read. Cause is

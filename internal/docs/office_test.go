@@ -30,8 +30,8 @@ func TestDOCX(t *testing.T) {
 	}
 	want := "# 项目计划\n\n" + zhSentence + "\n\n## Milestones\n\n1. 设计\n\n2. 实现\n\n  - 单元测试\n\n" +
 		"| 阶段 | 负责人 |\n| --- | --- |\n| 设计 | 王伟 |\n| a\\|b | x |"
-	if d.Kind != KindDOCX || d.Parts[0].Text != want {
-		t.Errorf("kind %q, text:\n%s\nwant:\n%s", d.Kind, d.Parts[0].Text, want)
+	if d.Type != TypeDOCX || d.Parts[0].Text != want {
+		t.Errorf("kind %q, text:\n%s\nwant:\n%s", d.Type, d.Parts[0].Text, want)
 	}
 }
 

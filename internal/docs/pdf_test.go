@@ -59,8 +59,8 @@ func TestPDFChinese(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.Kind != KindPDF || d.Pages != 3 || len(d.Parts) != 3 || d.NoTextLayer {
-				t.Fatalf("kind %q pages %d parts %d noText %v", d.Kind, d.Pages, len(d.Parts), d.NoTextLayer)
+			if d.Type != TypePDF || d.Pages != 3 || len(d.Parts) != 3 || d.NoTextLayer {
+				t.Fatalf("kind %q pages %d parts %d noText %v", d.Type, d.Pages, len(d.Parts), d.NoTextLayer)
 			}
 			if want := "合同条款\n" + zhSentence + "\nThe buyer pays within 30 days."; d.Parts[0].Text != want {
 				t.Errorf("page 1 = %q, want %q", d.Parts[0].Text, want)

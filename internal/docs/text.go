@@ -82,7 +82,7 @@ func notText(name string) *Error {
 		"%s is not a document this app can read: it is binary, not text in UTF-8 or GB18030.", name)
 }
 
-func extractText(name string, kind Kind, data []byte) (*Document, error) {
+func extractText(name string, kind Type, data []byte) (*Document, error) {
 	s, enc, err := decodeText(name, data)
 	if err != nil {
 		return nil, err
@@ -90,9 +90,9 @@ func extractText(name string, kind Kind, data []byte) (*Document, error) {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	d := &Document{Encoding: enc}
 	switch kind {
-	case KindHTML:
+	case TypeHTML:
 		s = htmlToText(s)
-	case KindCode:
+	case TypeCode:
 		d.Language = codeLanguages[ext(name)]
 		if d.Language == "" {
 			d.Language = codeLanguages[lowerBase(name)]

@@ -34,20 +34,20 @@ func TestTextFiles(t *testing.T) {
 	cases := []struct {
 		name, file string
 		data       []byte
-		kind       Kind
+		kind       Type
 		encoding   string
 		want       []string
 	}{
-		{"UTF-8 text", "notes.txt", []byte("hello " + zhSentence), KindText, "UTF-8", []string{zhSentence}},
-		{"GB18030 .txt", "纪要.txt", gb, KindText, "GB18030", []string{"会议纪要", zhSentence}},
-		{"GB18030 unknown extension", "minutes.dat", gb, KindText, "GB18030", []string{zhSentence}},
-		{"UTF-16LE with BOM", "w.txt", append([]byte{0xFF, 0xFE}, utf16leString("Hi 你好")...), KindText, "UTF-16LE", []string{"Hi 你好"}},
-		{"Markdown", "README.md", []byte("# Title\n\n- item"), KindMarkdown, "UTF-8", []string{"# Title\n\n- item"}},
-		{"JSON", "data.json", []byte(`{"城市":"杭州"}`), KindJSON, "UTF-8", []string{`{"城市":"杭州"}`}},
-		{"Go source", "main.go", []byte("package main\n"), KindCode, "UTF-8", []string{"package main"}},
+		{"UTF-8 text", "notes.txt", []byte("hello " + zhSentence), TypeText, "UTF-8", []string{zhSentence}},
+		{"GB18030 .txt", "纪要.txt", gb, TypeText, "GB18030", []string{"会议纪要", zhSentence}},
+		{"GB18030 unknown extension", "minutes.dat", gb, TypeText, "GB18030", []string{zhSentence}},
+		{"UTF-16LE with BOM", "w.txt", append([]byte{0xFF, 0xFE}, utf16leString("Hi 你好")...), TypeText, "UTF-16LE", []string{"Hi 你好"}},
+		{"Markdown", "README.md", []byte("# Title\n\n- item"), TypeMarkdown, "UTF-8", []string{"# Title\n\n- item"}},
+		{"JSON", "data.json", []byte(`{"城市":"杭州"}`), TypeJSON, "UTF-8", []string{`{"城市":"杭州"}`}},
+		{"Go source", "main.go", []byte("package main\n"), TypeCode, "UTF-8", []string{"package main"}},
 		{"HTML to readable text", "page.html",
 			[]byte("<html><head><title>T</title><style>p{}</style><script>var x=1</script></head><body><h2>标题</h2><p>第一段 <b>粗体</b></p><ul><li>一</li><li>二</li></ul></body></html>"),
-			KindHTML, "UTF-8", []string{"## 标题\n第一段 粗体\n- 一\n- 二"}},
+			TypeHTML, "UTF-8", []string{"## 标题\n第一段 粗体\n- 一\n- 二"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -55,8 +55,8 @@ func TestTextFiles(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}
-			if d.Kind != c.kind || d.Encoding != c.encoding {
-				t.Errorf("kind %q encoding %q, want %q %q", d.Kind, d.Encoding, c.kind, c.encoding)
+			if d.Type != c.kind || d.Encoding != c.encoding {
+				t.Errorf("kind %q encoding %q, want %q %q", d.Type, d.Encoding, c.kind, c.encoding)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(d.Text, w) {
@@ -125,8 +125,8 @@ func TestBadInputs(t *testing.T) {
 
 func TestImageIsReportedNotRead(t *testing.T) {
 	d, err := extract(t, "photo.jpg", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Limits{})
-	if err != nil || d.Kind != KindImage || d.Text != "" {
-		t.Fatalf("got %+v, %v; want KindImage with no text", d, err)
+	if err != nil || d.Type != TypeImage || d.Text != "" {
+		t.Fatalf("got %+v, %v; want TypeImage with no text", d, err)
 	}
 }
 
@@ -202,7 +202,7 @@ func extractSync(name string, data []byte) (*Document, error) {
 		return nil, errEmpty(name)
 	}
 	kind, err := classify(name, data)
-	if err != nil || kind == KindImage || kind == KindPDF {
+	if err != nil || kind == TypeImage || kind == TypePDF {
 		return nil, err
 	}
 	d, err := extractPure(context.Background(), name, kind, data, lim)

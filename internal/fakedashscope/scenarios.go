@@ -71,6 +71,18 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, reqID string, body
 		writeError(w, reqID, native, em.spec, msg)
 		return
 	}
+	if ids := req.fileIDs(); len(ids) > 0 {
+		names, missing := s.uploadedNames(ids)
+		if missing != "" {
+			writeError(w, reqID, native, errInvalidParameter, "File ["+missing+"] not found or not ready.")
+			return
+		}
+		if req.Stream && !has("#") {
+			s.stream(w, r.Context(), reqID, req, script{delay: s.delay, finish: qwen.FinishStop,
+				pieces: contentPieces("I have read "+strings.Join(names, ", ")+" through fileid://. "+defaultReply(text), 19)})
+			return
+		}
+	}
 	if !req.Stream && isTitleRequest(req) {
 		s.complete(w, reqID, req, script{pieces: []piece{{text: titleFor(text)}}, finish: "stop"})
 		return

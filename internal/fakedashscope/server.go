@@ -86,6 +86,7 @@ type Server struct {
 	reqs     []Recorded
 	changed  chan struct{} // closed and replaced whenever reqs grows
 	failures map[string]int
+	uploads  []Upload
 }
 
 // basePath is where DashScope mounts the compatible API; keeping it makes a base URL copied
@@ -208,7 +209,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(r)
 	rec.Body = body
 	var creq chatRequest
-	if err == nil && r.Method == http.MethodPost && len(body) > 0 {
+	if err == nil && r.Method == http.MethodPost && len(body) > 0 && !strings.HasPrefix(r.URL.Path, basePath+"/files") {
 		if json.Unmarshal(body, &creq) == nil {
 			rec.Model, rec.Stream = creq.Model, creq.Stream
 			rec.IncludeUsage = creq.StreamOptions != nil && creq.StreamOptions.IncludeUsage
@@ -242,9 +243,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.models(w)
+	case basePath + "/files":
+		s.files(w, r, reqID, body)
 	default:
+		if strings.HasPrefix(r.URL.Path, basePath+"/files/") {
+			s.files(w, r, reqID, body)
+			return
+		}
 		writeJSON(w, http.StatusNotFound, openAIError(reqID, "not_found", "invalid_request_error",
-			"Not found: "+r.URL.Path+" (the fake serves "+basePath+"/chat/completions and "+basePath+"/models)"))
+			"Not found: "+r.URL.Path+" (the fake serves "+basePath+"/chat/completions, "+basePath+"/models and "+basePath+"/files)"))
 	}
 }
 

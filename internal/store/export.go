@@ -25,10 +25,14 @@ type Export struct {
 	Conversations []ExportedConversation `json:"conversations"`
 }
 
-// ExportedConversation is a conversation with all its messages, oldest first.
+// ExportedConversation is a conversation with all its messages, oldest first, and the
+// documents its messages carry (each once, with its text: messages refer to them by hash).
+// Documents is a new field of version 1: files written before it simply have none, and an
+// older QwenDesk ignores it, keeping the messages.
 type ExportedConversation struct {
 	Conversation
-	Messages []Message `json:"messages"`
+	Messages  []Message  `json:"messages"`
+	Documents []Document `json:"documents,omitempty"`
 }
 
 // exportSet reads the chosen conversations and their messages from one snapshot, so an
@@ -73,7 +77,22 @@ func (s *Store) exportSet(ctx context.Context, ids []string, each func(ExportedC
 		if err != nil {
 			return err
 		}
-		if err := each(ExportedConversation{Conversation: c, Messages: msgs}); err != nil {
+		var documents []Document
+		seen := map[string]bool{}
+		for _, m := range msgs {
+			for _, a := range m.Documents {
+				if seen[a.Hash] {
+					continue
+				}
+				seen[a.Hash] = true
+				d, err := documentOf(ctx, tx, a.Hash)
+				if err != nil {
+					return fmt.Errorf("store: export document %q: %w", a.Name, err)
+				}
+				documents = append(documents, d)
+			}
+		}
+		if err := each(ExportedConversation{Conversation: c, Messages: msgs, Documents: documents}); err != nil {
 			return err
 		}
 	}
@@ -166,6 +185,12 @@ func writeMarkdown(w *bufio.Writer, ec ExportedConversation) {
 		fmt.Fprintf(w, " · %s\n\n", m.CreatedAt.Local().Format(mdTime))
 		if m.Reasoning != "" {
 			fmt.Fprintf(w, "<details>\n<summary>Reasoning</summary>\n\n%s\n\n</details>\n\n", strings.TrimSpace(m.Reasoning))
+		}
+		for _, a := range m.Documents {
+			fmt.Fprintf(w, "> 📎 %s\n", attachmentLine(a))
+		}
+		if len(m.Documents) > 0 {
+			w.WriteString("\n")
 		}
 		writeContentWithCalls(w, m)
 		if note := statusNote(m); note != "" {
@@ -274,6 +299,26 @@ func statusNote(m Message) string {
 		return msg + "."
 	}
 	return ""
+}
+
+// attachmentLine describes an attached document in the Markdown export: its text is in
+// the JSON export, not here, where it would bury the conversation.
+func attachmentLine(a Attachment) string {
+	parts := []string{"`" + strings.ReplaceAll(a.Name, "`", "'") + "`"}
+	switch {
+	case a.Pages > 0:
+		parts = append(parts, fmt.Sprintf("%d pages", a.Pages))
+	case a.Sheets > 0:
+		parts = append(parts, fmt.Sprintf("%d sheets", a.Sheets))
+	}
+	parts = append(parts, fmt.Sprintf("%d characters", a.Chars))
+	switch a.Mode {
+	case DocModeExcerpt:
+		parts = append(parts, "first part only")
+	case DocModeFile:
+		parts = append(parts, "sent as a DashScope file")
+	}
+	return strings.Join(parts, " · ")
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -89,6 +89,14 @@ func (s *Store) ImportJSON(ctx context.Context, r io.Reader) (ImportReport, erro
 		if err := insertConversation(ctx, tx, c); err != nil {
 			return ImportReport{}, fmt.Errorf("store: import conversation %q: %w", ec.Title, err)
 		}
+		for _, d := range ec.Documents {
+			if d.CreatedAt.IsZero() {
+				d.CreatedAt = c.CreatedAt
+			}
+			if err := insertDocument(ctx, tx, d); err != nil {
+				return ImportReport{}, fmt.Errorf("store: import conversation %q: %w", ec.Title, err)
+			}
+		}
 		for _, m := range ec.Messages {
 			m.ID, m.ParentID, m.ConversationID = newID[m.ID], newID[m.ParentID], c.ID
 			if m.CreatedAt.IsZero() {
@@ -98,6 +106,9 @@ func (s *Store) ImportJSON(ctx context.Context, r io.Reader) (ImportReport, erro
 				m.UpdatedAt = m.CreatedAt
 			}
 			if err := insertMessage(ctx, tx, m); err != nil {
+				return ImportReport{}, fmt.Errorf("store: import conversation %q: %w", ec.Title, err)
+			}
+			if err := insertAttachments(ctx, tx, m.ID, m.Documents); err != nil {
 				return ImportReport{}, fmt.Errorf("store: import conversation %q: %w", ec.Title, err)
 			}
 			for _, tc := range m.ToolCalls {
@@ -262,6 +273,13 @@ func validateExport(ex Export) error {
 		for _, m := range c.Messages {
 			ids[m.ID] = true
 		}
+		documents := map[string]bool{}
+		for k, d := range c.Documents {
+			if err := validateDocument(d); err != nil || !isHexHash(d.Hash) {
+				return refuse("%s: document %d has no valid content hash or type", where, k+1)
+			}
+			documents[d.Hash] = true
+		}
 		for j, m := range c.Messages {
 			at := fmt.Sprintf("%s: message %d", where, j+1)
 			switch {
@@ -282,6 +300,17 @@ func validateExport(ex Export) error {
 			}
 			if err := validateImportedCalls(at, m); err != nil {
 				return err
+			}
+			for k, a := range m.Documents {
+				if err := validateAttachment(a); err != nil {
+					return refuse("%s: attachment %d: %v", at, k+1, strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
+				}
+				if !documents[a.Hash] {
+					return refuse("%s: attachment %d (%q) refers to a document that is not in the file", at, k+1, a.Name)
+				}
+				if m.Role != RoleUser {
+					return refuse("%s has attachments but is not a user message", at)
+				}
 			}
 			msgSeen[m.ID] = at
 		}
@@ -324,6 +353,18 @@ func validateImportedCalls(at string, m Message) error {
 		seen[tc.CallID] = true
 	}
 	return nil
+}
+
+func isHexHash(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func truncate(s string, n int) string {

@@ -80,16 +80,33 @@ func insertMessage(ctx context.Context, db execer, m Message) error {
 	return err
 }
 
-// AddMessage inserts m and moves its conversation's UpdatedAt forward to m.CreatedAt, in one
+// AddMessage is AddMessageWithDocuments without new documents.
+func (s *Store) AddMessage(ctx context.Context, m Message) error {
+	return s.AddMessageWithDocuments(ctx, m, nil)
+}
+
+// AddMessageWithDocuments inserts m and moves its conversation's UpdatedAt forward to m.CreatedAt, in one
 // transaction, so the sidebar order always matches the messages on disk. A zero CreatedAt
 // becomes now; a zero UpdatedAt becomes CreatedAt. ErrNotFound when the conversation is
-// missing or deleted.
-func (s *Store) AddMessage(ctx context.Context, m Message) error {
+// missing or deleted. docs are stored first
+// (a hash already stored is kept as it is) and m.Documents linked to them, all in the same
+// transaction: a message is never on disk without the documents it was sent with.
+func (s *Store) AddMessageWithDocuments(ctx context.Context, m Message, docs []Document) error {
 	if m.Status == "" {
 		m.Status = StatusComplete
 	}
 	if err := validateMessage(m); err != nil {
 		return err
+	}
+	for _, a := range m.Documents {
+		if err := validateAttachment(a); err != nil {
+			return err
+		}
+	}
+	for _, d := range docs {
+		if err := validateDocument(d); err != nil {
+			return err
+		}
 	}
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = s.now()
@@ -114,6 +131,17 @@ func (s *Store) AddMessage(ctx context.Context, m Message) error {
 	}
 	if err := insertMessage(ctx, tx, m); err != nil {
 		return fmt.Errorf("store: add message: %w", err)
+	}
+	for _, d := range docs {
+		if d.CreatedAt.IsZero() {
+			d.CreatedAt = m.CreatedAt
+		}
+		if err := insertDocument(ctx, tx, d); err != nil {
+			return fmt.Errorf("store: add message: document: %w", err)
+		}
+	}
+	if err := insertAttachments(ctx, tx, m.ID, m.Documents); err != nil {
+		return fmt.Errorf("store: add message: attachments: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: add message: %w", err)
@@ -165,6 +193,11 @@ func (s *Store) Message(ctx context.Context, id string) (Message, error) {
 		return Message{}, err
 	}
 	m.ToolCalls = calls[m.ID]
+	atts, err := attachmentsOf(ctx, s.db, m.ConversationID)
+	if err != nil {
+		return Message{}, err
+	}
+	m.Documents = atts[m.ID]
 	return m, nil
 }
 
@@ -202,8 +235,13 @@ func messagesOf(ctx context.Context, q queryer, conversationID string) ([]Messag
 	if err != nil {
 		return nil, err
 	}
+	atts, err := attachmentsOf(ctx, q, conversationID)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
 		out[i].ToolCalls = calls[out[i].ID]
+		out[i].Documents = atts[out[i].ID]
 	}
 	return out, nil
 }

@@ -50,6 +50,7 @@ var migrations = []migration{
 	{name: "message images", sql: `ALTER TABLE messages ADD COLUMN images TEXT NOT NULL DEFAULT ''`},
 	{name: "cjk bigram index", sql: schemaV4, fill: &backfill{table: "messages", sql: fillV4}},
 	{name: "tool calls", sql: schemaV5},
+	{name: "documents", sql: schemaV6},
 }
 
 // toolCallsVersion is the schema version that has the tool_calls table.

@@ -19,12 +19,16 @@ type SearchPart struct {
 
 // SearchHit is one matching message, or the conversation's title when MessageID is "". A hit
 // in a tool call's result has InToolResult set and names the call (the message is the
-// assistant message that made it).
+// assistant message that made it). A hit in a document attached to a message has
+// InDocument set and names the file (as it was attached) and the page, sheet or slide.
 type SearchHit struct {
 	ConversationID string       `json:"conversationId"`
 	MessageID      string       `json:"messageId"`
 	InToolResult   bool         `json:"inToolResult"`
 	ToolCallID     string       `json:"toolCallId,omitempty"`
+	InDocument     bool         `json:"inDocument,omitempty"`
+	DocumentName   string       `json:"documentName,omitempty"`
+	DocumentPart   string       `json:"documentPart,omitempty"` // "page 3", a sheet's name, "slide 2: Roadmap"
 	Role           string       `json:"role"`
 	Snippet        []SearchPart `json:"snippet"`
 	CreatedAt      time.Time    `json:"createdAt" ts_type:"string"`
@@ -147,7 +151,30 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: search tool results: %w", err)
 	}
-	// Message and tool result hits came from two queries: newest first again, the title
+	rows.Close()
+
+	q, args = documentQuery(terms, limit)
+	rows, err = s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search documents: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		h := SearchHit{InDocument: true}
+		var text, title string
+		var created, updated int64
+		if err := rows.Scan(&h.MessageID, &h.ConversationID, &h.Role, &h.DocumentName, &h.DocumentPart, &text, &created, &title, &updated); err != nil {
+			return nil, fmt.Errorf("store: search documents: %w", err)
+		}
+		h.CreatedAt = fromNanos(created)
+		h.Snippet = highlight(text, terms, snippetRunes)
+		g := group(h.ConversationID, title, updated)
+		g.Hits = append(g.Hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search documents: %w", err)
+	}
+	// Message, tool result and document hits came from two queries: newest first again, the title
 	// hit (if any) staying first.
 	for _, g := range order {
 		hits := g.Hits
@@ -279,6 +306,39 @@ func toolResultQuery(terms []string, limit int) (string, []any) {
 		JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
 		WHERE ` + strings.Join(conds, " AND ") + `
 		ORDER BY t.updated_at DESC, t.seq DESC LIMIT ?`, append(args, limit)
+}
+
+// documentQuery selects the pages (sheets, slides) of documents attached to live messages
+// that contain every term, one hit per message and part, newest message first. Short terms
+// use instr() over the parts: they are far fewer rows than messages.
+func documentQuery(terms []string, limit int) (string, []any) {
+	var long, short []string
+	for _, t := range terms {
+		if utf8.RuneCountInString(t) >= minTrigramRunes {
+			long = append(long, t)
+		} else {
+			short = append(short, t)
+		}
+	}
+	from := `document_parts p`
+	conds := []string{`1`}
+	var args []any
+	if len(long) > 0 {
+		from = `document_parts_fts f JOIN document_parts p ON p.seq = f.rowid`
+		conds = append(conds, `document_parts_fts MATCH ?`)
+		args = append(args, ftsQuery(long))
+	}
+	if len(short) > 0 {
+		w, a := instrFilter("p.text", short)
+		conds = append(conds, w)
+		args = append(args, a...)
+	}
+	return `SELECT m.id, m.conversation_id, m.role, md.name, p.label, p.text, m.created_at, c.title, c.updated_at
+		FROM ` + from + ` JOIN message_documents md ON md.hash = p.hash
+		JOIN messages m ON m.id = md.message_id
+		JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
+		WHERE ` + strings.Join(conds, " AND ") + `
+		ORDER BY m.created_at DESC, m.seq DESC, md.position, p.part LIMIT ?`, append(args, limit)
 }
 
 // searchTerms splits on whitespace and drops duplicates (case-insensitively).

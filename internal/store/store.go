@@ -113,8 +113,11 @@ type Message struct {
 	// with the message; written by AddToolCall/UpdateToolCall (AddMessage ignores them,
 	// ImportJSON inserts them).
 	ToolCalls []ToolCall `json:"toolCalls,omitempty"`
-	CreatedAt time.Time  `json:"createdAt"`
-	UpdatedAt time.Time  `json:"updatedAt"`
+	// Documents are the files attached to a user message, in order. AddMessage writes the
+	// links (their documents must be stored already or passed to AddMessageWithDocuments).
+	Documents []Attachment `json:"documents,omitempty"`
+	CreatedAt time.Time    `json:"createdAt"`
+	UpdatedAt time.Time    `json:"updatedAt"`
 }
 
 // NewID returns a fresh random id (32 hex characters) for a conversation or message.

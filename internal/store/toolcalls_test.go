@@ -136,7 +136,7 @@ func TestMigrateV4ToV5KeepsData(t *testing.T) {
 	old.Close()
 
 	s, rep := openTest(t, dir)
-	if rep.FromVersion != 4 || rep.ToVersion != 5 || rep.Backup == "" {
+	if rep.FromVersion != 4 || rep.ToVersion != len(migrations) || rep.Backup == "" {
 		t.Fatalf("report %+v", rep)
 	}
 	got, err := s.Message(ctx, m.ID)

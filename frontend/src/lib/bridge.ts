@@ -2,7 +2,7 @@
 // (contract.gen.ts, written by `make bindings`): a Go field renamed or removed fails
 // svelte-check here and wherever the UI uses it, instead of drifting silently.
 import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime';
-import type { BoundApp, EventPayloads, ServerInput, ToolDecision } from './contract.gen';
+import type { BoundApp, DocumentRef, EventPayloads, ServerInput, ToolDecision } from './contract.gen';
 
 declare global {
   interface Window {
@@ -48,6 +48,19 @@ export const backend = {
   sendWithImages: (conversationId: string, text: string, images: string[]) =>
     go().SendWithImages(conversationId, text, images),
   stop: (requestId: string) => go().Stop(requestId),
+  /** Go opens the system file picker and reads the chosen files; each result is a chip, an image or an error. */
+  attachFiles: () => go().AttachFiles(),
+  /** A file dropped or pasted into the window, as base64 (Go checks its size before decoding). */
+  attachData: (name: string, base64: string) => go().AttachData(name, base64),
+  /** The text the model reads from an attachment (shortened for display when very long). */
+  previewDocument: (hash: string, name: string) => go().PreviewDocument(hash, name),
+  /** The model's context window and what the conversation already uses of it ('' = a new chat). */
+  budget: (conversationId: string, model: string) => go().Budget(conversationId, model),
+  /** Uploads an attachment to DashScope's file API for qwen-long; resolves with its chip in "file" mode. */
+  uploadDocument: (hash: string, name: string) => go().UploadDocument(hash, name),
+  /** Like sendWithImages, with documents (their text goes in the message, or a fileid:// reference). */
+  sendWithAttachments: (conversationId: string, text: string, images: string[], documents: DocumentRef[]) =>
+    go().SendWithAttachments(conversationId, text, images, documents),
   /** Answers the reply's question again (streams like send); the old reply stays as a version. */
   regenerate: (conversationId: string, replyId: string) => go().Regenerate(conversationId, replyId),
   /** Extends a cut-off reply; the continuation streams into the same message. */

@@ -24,6 +24,9 @@ import type { Conversation, ConversationSettings, Message, Turn, TurnError } fro
 import { nextFrame } from './frame';
 import { Hub, type Subscribe } from './hub';
 import { TurnEvents, type ChatEvent } from './turnEvents';
+import { DocumentDraft, type DocumentBackend } from './documents.svelte';
+
+type DocumentBackendKey = keyof DocumentBackend;
 
 export interface RetryInfo {
   attempt: number;
@@ -42,6 +45,8 @@ export type ChatBackend = Pick<
   | 'conversation'
   | 'send'
   | 'sendWithImages'
+  | 'sendWithAttachments'
+  | DocumentBackendKey
   | 'stop'
   | 'onEvent'
   | 'regenerate'
@@ -99,6 +104,8 @@ export class ChatStore {
   draft = $state('');
   /** Images attached to the draft, as data: URLs (for vision models). */
   attachments = $state<string[]>([]);
+  /** Documents attached to the draft (PDF, Office, text…): chips, the budget, the choices. */
+  readonly docs: DocumentDraft;
   /** The turn whose reply is streaming, if any. */
   active = $state<Turn | null>(null);
   /** True from pressing Send until Go has registered the turn (or refused it). */
@@ -143,6 +150,7 @@ export class ChatStore {
 
   constructor(api: ChatBackend, opts: ChatOptions = {}) {
     this.api = api;
+    this.docs = new DocumentDraft(api, (url) => this.attachments.push(url));
     const fallback = opts.model ?? (() => '');
     this.modelOf = () => this.conversation?.settings?.model || this.conversation?.model || fallback();
     this.schedule = opts.schedule ?? nextFrame;
@@ -307,7 +315,8 @@ export class ChatStore {
     const original = this.draft;
     const text = original.trim();
     const images = this.attachments;
-    if ((!text && images.length === 0) || this.busy) return false;
+    if ((!text && images.length === 0 && this.docs.ready.length === 0) || this.busy || this.docs.reading) return false;
+    const taken = this.docs.take();
 
     this.sending = true;
     this.stopWanted = false;
@@ -326,6 +335,7 @@ export class ChatStore {
       model: '',
       createdAt: new Date().toISOString(),
       images: images.length ? images : undefined,
+      documents: taken.docs.length ? taken.docs : undefined,
     });
 
     let turn: Turn;
@@ -334,13 +344,16 @@ export class ChatStore {
         this.conversation = await this.api.newConversation();
         this.notices.emit('created', this.conversation);
       }
-      turn = images.length
-        ? await this.api.sendWithImages(this.conversation.id, text, images)
-        : await this.api.send(this.conversation.id, text);
+      turn = taken.refs.length
+        ? await this.api.sendWithAttachments(this.conversation.id, text, images, taken.refs)
+        : images.length
+          ? await this.api.sendWithImages(this.conversation.id, text, images)
+          : await this.api.send(this.conversation.id, text);
     } catch (err) {
       this.messages = this.messages.filter((m) => m.id !== tempId);
       this.draft = this.draft ? `${original}\n${this.draft}` : original;
       this.attachments = [...images, ...this.attachments]; // nothing typed or attached is lost
+      this.docs.restore(taken.items);
       this.notice = toTurnError(err);
       this.events.cancel();
       this.sending = false;

@@ -54,6 +54,21 @@ export interface ServerInput {
   timeout?: number;
 }
 
+/** Go: main.AttachResult */
+export interface AttachResult {
+  name: string;
+  document?: Attachment | null;
+  image?: string;
+  error?: UserFacingError | null;
+}
+
+/** Go: main.ContextBudget */
+export interface ContextBudget {
+  window: ContextWindow;
+  usedTokens: number;
+  uploadModel: string;
+}
+
 /** Go: chat.Turn */
 export interface Turn {
   requestId: string;
@@ -120,6 +135,13 @@ export interface ApprovalRequest {
   readOnly: boolean;
 }
 
+/** Go: main.DocumentPreview */
+export interface DocumentPreview {
+  text: string;
+  chars: number;
+  shortened: boolean;
+}
+
 /** Go: tools.CommandPreview */
 export interface CommandPreview {
   name: string;
@@ -159,6 +181,15 @@ export interface SearchGroup {
   updatedAt: string;
   titleMatch: SearchPart[] | null;
   hits: SearchHit[];
+}
+
+/** Go: main.DocumentRef */
+export interface DocumentRef {
+  hash: string;
+  name: string;
+  mode: string;
+  maxTokens?: number;
+  fileId?: string;
 }
 
 /** Go: main.Endpoint */
@@ -231,6 +262,23 @@ export interface ConversationSettings {
   thinkingBudget?: number | null;
   enableSearch?: boolean | null;
   toolsOff?: boolean;
+}
+
+/** Go: store.Attachment */
+export interface Attachment {
+  hash: string;
+  name: string;
+  mode: string;
+  maxTokens?: number;
+  fileId?: string;
+  type: string;
+  encoding?: string;
+  pages?: number;
+  sheets?: number;
+  chars: number;
+  tokens: number;
+  noTextLayer?: boolean;
+  truncated?: boolean;
 }
 
 /** Go: main.UsageReport */
@@ -353,6 +401,21 @@ export interface HeaderInput {
   value: string;
 }
 
+/** Go: main.UserFacingError */
+export interface UserFacingError {
+  kind: string;
+  message: string;
+}
+
+/** Go: qwen.ContextWindow */
+export interface ContextWindow {
+  model: string;
+  tokens: number;
+  family: string;
+  known: boolean;
+  replyReserve: number;
+}
+
 /** Go: chat.Message */
 export interface Message {
   id: string;
@@ -366,6 +429,7 @@ export interface Message {
   versions?: Versions | null;
   images?: string[];
   toolCalls?: ToolCall[];
+  documents?: Attachment[];
   model: string;
   createdAt: string;
 }
@@ -410,6 +474,9 @@ export interface SearchHit {
   messageId: string;
   inToolResult: boolean;
   toolCallId?: string;
+  inDocument?: boolean;
+  documentName?: string;
+  documentPart?: string;
   role: string;
   snippet: SearchPart[];
   createdAt: string;
@@ -516,6 +583,9 @@ export interface BoundApp {
   AddPastedToolServers(text: string, name: string): Promise<ServerStatus[]>;
   AddToolServer(server: ServerInput): Promise<ServerStatus>;
   AnswerToolApproval(requestID: string, callID: string, decision: string): Promise<void>;
+  AttachData(name: string, data: string): Promise<AttachResult>;
+  AttachFiles(): Promise<AttachResult[]>;
+  Budget(conversationID: string, model: string): Promise<ContextBudget>;
   ContinueReply(conversationID: string, replyID: string): Promise<Turn>;
   Conversation(id: string): Promise<Conversation>;
   DeleteConversation(id: string): Promise<void>;
@@ -530,6 +600,7 @@ export interface BoundApp {
   NewConversation(): Promise<Conversation>;
   PendingToolApprovals(): Promise<ApprovalRequest[]>;
   PinConversation(id: string, pinned: boolean): Promise<void>;
+  PreviewDocument(hash: string, name: string): Promise<DocumentPreview>;
   PreviewPastedToolServers(text: string, name: string): Promise<CommandPreview[]>;
   PreviewToolServer(server: ServerInput): Promise<CommandPreview>;
   Prices(): Promise<Price[]>;
@@ -547,6 +618,7 @@ export interface BoundApp {
   Search(query: string): Promise<SearchGroup[]>;
   SelectVersion(conversationID: string, messageID: string): Promise<Conversation>;
   Send(conversationID: string, text: string): Promise<Turn>;
+  SendWithAttachments(conversationID: string, text: string, images: string[], documents: DocumentRef[]): Promise<Turn>;
   SendWithImages(conversationID: string, text: string, images: string[]): Promise<Turn>;
   SetEndpoint(region: string, customURL: string): Promise<Endpoint>;
   SetModel(model: string): Promise<string>;
@@ -564,6 +636,7 @@ export interface BoundApp {
   ToolServerInput(name: string): Promise<ServerInput>;
   ToolsOverview(): Promise<ToolsOverview>;
   UpdateConversationSettings(conversationID: string, settings: ConversationSettings): Promise<ConversationSettings>;
+  UploadDocument(hash: string, name: string): Promise<Attachment>;
   Usage(days: number): Promise<UsageReport>;
   ViewState(): Promise<ViewState>;
 }
@@ -630,4 +703,12 @@ export const ERROR_KINDS = [
   "mcp_keychain",
   "mcp_io",
   "mcp_closed",
+  "doc_encrypted",
+  "doc_corrupt",
+  "doc_empty",
+  "doc_too_large",
+  "doc_unsupported",
+  "doc_disguised",
+  "doc_timeout",
+  "doc_too_much_data",
 ] as const;

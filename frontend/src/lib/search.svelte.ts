@@ -16,6 +16,12 @@ export interface SearchItem {
   hit: SearchHit | null;
 }
 
+/** A hit's key: one message can match in its text, a tool result and pages of its files. */
+export function hitKey(conversationId: string, h: SearchHit): string {
+  const where = h.inDocument ? `:d:${h.documentName}:${h.documentPart}` : h.inToolResult ? `:t:${h.toolCallId ?? ''}` : '';
+  return `m:${conversationId}:${h.messageId}${where}`;
+}
+
 export function itemsOf(groups: SearchGroup[]): SearchItem[] {
   const items: SearchItem[] = [];
   for (const g of groups) {
@@ -24,7 +30,7 @@ export function itemsOf(groups: SearchGroup[]): SearchItem[] {
       continue;
     }
     for (const h of g.hits)
-      items.push({ key: `m:${g.conversationId}:${h.messageId}`, conversationId: g.conversationId, messageId: h.messageId, group: g, hit: h });
+      items.push({ key: hitKey(g.conversationId, h), conversationId: g.conversationId, messageId: h.messageId, group: g, hit: h });
   }
   return items;
 }

@@ -2,6 +2,11 @@
 // (contract.gen.ts); the few below exist only in the UI.
 export type {
   AppStatus,
+  AttachResult,
+  Attachment,
+  ContextBudget,
+  DocumentPreview,
+  DocumentRef,
   BuildInfo,
   Conversation,
   ConversationPage,

@@ -77,6 +77,7 @@ export namespace chat {
 	    versions?: Versions;
 	    images?: string[];
 	    toolCalls?: store.ToolCall[];
+	    documents?: store.Attachment[];
 	    model: string;
 	    createdAt: string;
 	
@@ -97,6 +98,7 @@ export namespace chat {
 	        this.versions = this.convertValues(source["versions"], Versions);
 	        this.images = source["images"];
 	        this.toolCalls = this.convertValues(source["toolCalls"], store.ToolCall);
+	        this.documents = this.convertValues(source["documents"], store.Attachment);
 	        this.model = source["model"];
 	        this.createdAt = source["createdAt"];
 	    }
@@ -350,6 +352,126 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class UserFacingError {
+	    kind: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UserFacingError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.message = source["message"];
+	    }
+	}
+	export class AttachResult {
+	    name: string;
+	    document?: store.Attachment;
+	    image?: string;
+	    error?: UserFacingError;
+	
+	    static createFrom(source: any = {}) {
+	        return new AttachResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.document = this.convertValues(source["document"], store.Attachment);
+	        this.image = source["image"];
+	        this.error = this.convertValues(source["error"], UserFacingError);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ContextBudget {
+	    window: qwen.ContextWindow;
+	    usedTokens: number;
+	    uploadModel: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContextBudget(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.window = this.convertValues(source["window"], qwen.ContextWindow);
+	        this.usedTokens = source["usedTokens"];
+	        this.uploadModel = source["uploadModel"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DocumentPreview {
+	    text: string;
+	    chars: number;
+	    shortened: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DocumentPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.chars = source["chars"];
+	        this.shortened = source["shortened"];
+	    }
+	}
+	export class DocumentRef {
+	    hash: string;
+	    name: string;
+	    mode: string;
+	    maxTokens?: number;
+	    fileId?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DocumentRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hash = source["hash"];
+	        this.name = source["name"];
+	        this.mode = source["mode"];
+	        this.maxTokens = source["maxTokens"];
+	        this.fileId = source["fileId"];
+	    }
+	}
 	
 	export class ImportResult {
 	    conversations: number;
@@ -533,6 +655,7 @@ export namespace main {
 		    return a;
 		}
 	}
+	
 
 }
 
@@ -571,6 +694,26 @@ export namespace qwen {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.reasoning_tokens = source["reasoning_tokens"];
+	    }
+	}
+	export class ContextWindow {
+	    model: string;
+	    tokens: number;
+	    family: string;
+	    known: boolean;
+	    replyReserve: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContextWindow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.model = source["model"];
+	        this.tokens = source["tokens"];
+	        this.family = source["family"];
+	        this.known = source["known"];
+	        this.replyReserve = source["replyReserve"];
 	    }
 	}
 	export class PromptTokensDetails {
@@ -766,6 +909,42 @@ export namespace settings {
 
 export namespace store {
 	
+	export class Attachment {
+	    hash: string;
+	    name: string;
+	    mode: string;
+	    maxTokens?: number;
+	    fileId?: string;
+	    type: string;
+	    encoding?: string;
+	    pages?: number;
+	    sheets?: number;
+	    chars: number;
+	    tokens: number;
+	    noTextLayer?: boolean;
+	    truncated?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Attachment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hash = source["hash"];
+	        this.name = source["name"];
+	        this.mode = source["mode"];
+	        this.maxTokens = source["maxTokens"];
+	        this.fileId = source["fileId"];
+	        this.type = source["type"];
+	        this.encoding = source["encoding"];
+	        this.pages = source["pages"];
+	        this.sheets = source["sheets"];
+	        this.chars = source["chars"];
+	        this.tokens = source["tokens"];
+	        this.noTextLayer = source["noTextLayer"];
+	        this.truncated = source["truncated"];
+	    }
+	}
 	export class Progress {
 	    phase: string;
 	    fromVersion: number;
@@ -795,6 +974,9 @@ export namespace store {
 	    messageId: string;
 	    inToolResult: boolean;
 	    toolCallId?: string;
+	    inDocument?: boolean;
+	    documentName?: string;
+	    documentPart?: string;
 	    role: string;
 	    snippet: SearchPart[];
 	    createdAt: string;
@@ -809,6 +991,9 @@ export namespace store {
 	        this.messageId = source["messageId"];
 	        this.inToolResult = source["inToolResult"];
 	        this.toolCallId = source["toolCallId"];
+	        this.inDocument = source["inDocument"];
+	        this.documentName = source["documentName"];
+	        this.documentPart = source["documentPart"];
 	        this.role = source["role"];
 	        this.snippet = this.convertValues(source["snippet"], SearchPart);
 	        this.createdAt = source["createdAt"];

@@ -14,6 +14,18 @@ export function AnswerToolApproval(arg1, arg2, arg3) {
   return window['go']['main']['App']['AnswerToolApproval'](arg1, arg2, arg3);
 }
 
+export function AttachData(arg1, arg2) {
+  return window['go']['main']['App']['AttachData'](arg1, arg2);
+}
+
+export function AttachFiles() {
+  return window['go']['main']['App']['AttachFiles']();
+}
+
+export function Budget(arg1, arg2) {
+  return window['go']['main']['App']['Budget'](arg1, arg2);
+}
+
 export function ContinueReply(arg1, arg2) {
   return window['go']['main']['App']['ContinueReply'](arg1, arg2);
 }
@@ -68,6 +80,10 @@ export function PendingToolApprovals() {
 
 export function PinConversation(arg1, arg2) {
   return window['go']['main']['App']['PinConversation'](arg1, arg2);
+}
+
+export function PreviewDocument(arg1, arg2) {
+  return window['go']['main']['App']['PreviewDocument'](arg1, arg2);
 }
 
 export function PreviewPastedToolServers(arg1, arg2) {
@@ -138,6 +154,10 @@ export function Send(arg1, arg2) {
   return window['go']['main']['App']['Send'](arg1, arg2);
 }
 
+export function SendWithAttachments(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['SendWithAttachments'](arg1, arg2, arg3, arg4);
+}
+
 export function SendWithImages(arg1, arg2, arg3) {
   return window['go']['main']['App']['SendWithImages'](arg1, arg2, arg3);
 }
@@ -204,6 +224,10 @@ export function ToolsOverview() {
 
 export function UpdateConversationSettings(arg1, arg2) {
   return window['go']['main']['App']['UpdateConversationSettings'](arg1, arg2);
+}
+
+export function UploadDocument(arg1, arg2) {
+  return window['go']['main']['App']['UploadDocument'](arg1, arg2);
 }
 
 export function Usage(arg1) {
