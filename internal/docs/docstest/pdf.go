@@ -39,6 +39,10 @@ func PrintPDF(ctx context.Context, dir, page string) ([]byte, error) {
 	if bin == "" {
 		return nil, ErrNoChromium
 	}
+	dir, err := filepath.Abs(dir) // Chromium opens the page by a file:// URL
+	if err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256([]byte(page))
 	out := filepath.Join(dir, hex.EncodeToString(sum[:8])+".pdf")
 	if b, err := os.ReadFile(out); err == nil && len(b) > 0 {
