@@ -79,9 +79,11 @@ bindings: setup
 	$(WAILS) generate module -tags $(TAGS)
 	UPDATE_CONTRACT=1 go test -tags $(TAGS) -count=1 -run '^TestContractIsCurrent$$' .
 
-## test-e2e: the built binary under Xvfb against the local fake DashScope server
+## test-e2e: the built binary under Xvfb against the local fake DashScope server (with its
+## test-only variants for the hostile-content tests: scripts/e2e-variants.sh)
 test-e2e:
 	mkdir -p $(ARTIFACTS)
+	VERSION=$(VERSION) ./scripts/e2e-variants.sh
 	./scripts/e2e.sh $(CURDIR)/$(BIN) $(ARTIFACTS)
 
 ## test-dev: make dev in a copy of the working tree under Xvfb; edits SetupScreen.svelte's heading
