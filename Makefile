@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN     := build/bin/qwendesk
 ARTIFACTS ?= $(CURDIR)/build/test-artifacts
 
-.PHONY: all setup run dev build dist bindings test test-go test-keychain test-frontend check-bindings test-e2e test-dev test-install test-fuzz test-cross fuzz bench fake clean
+.PHONY: all setup run dev build dist bindings test test-mutations test-go test-keychain test-frontend check-bindings test-e2e test-dev test-install test-fuzz test-cross fuzz bench fake clean
 
 all: build
 
@@ -48,6 +48,12 @@ test-go:
 	go vet -tags $(TAGS) ./...
 	./scripts/mcp-servers.sh $(MCP_SERVERS)
 	QWENDESK_MCP_SERVERS=$(MCP_SERVERS) go test -tags $(TAGS) -race -count=1 ./...
+
+## test-mutations: breaks the sanitizer, Stop and the storage error's title on purpose, one at a
+## time in a scratch worktree of HEAD, and shows the named tests that catch each (not in make
+## test; MUTATION_E2E=1 adds the real-engine sanitizer test)
+test-mutations: setup
+	./scripts/mutations.sh
 
 ## test-cross: the Windows build compiles (pure Go: WebView2 needs no cgo), and every package
 ## that does not need cgo vets for macOS
