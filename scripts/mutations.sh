@@ -36,7 +36,9 @@ PY
     echo "    SURVIVED: every test passed with the break in place"; survived=1
   else
     echo "    caught by:"
-    grep -E -- '--- FAIL: Test|^ +(FAIL|×) ' "$log" | sed -E 's/\x1b\[[0-9;]*m//g; s/^ +//; s/ [0-9.]+m?s$//; s/^/      /' | sort -u | head -20
+    # go test -v: "--- FAIL: TestName (0.1s)"; vitest: " FAIL  tests/file.test.ts > describe > it"
+    sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E -- '--- FAIL: Test| FAIL +tests/.* > ' |
+      sed -E 's/^ +//; s/ \([0-9.]+m?s\)$//; s/^/      /' | sort -u | head -20 || true
   fi
   rm -f "$log"
   git checkout -q -- "$file"
