@@ -7,11 +7,14 @@
 #                   real-engine TestSanitizerAloneStopsHostileContent on it (about 2 minutes)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-scratch="$(mktemp -d /tmp/qwendesk-mutations.XXXXXX)"
+# Inside build/, on the same file system as frontend/node_modules: Vite refuses modules that
+# resolve outside the project, so the packages are hard-linked in, not symlinked.
+mkdir -p "$repo/build"
+scratch="$(mktemp -d "$repo/build/mutations.XXXXXX")"
 cleanup() { git -C "$repo" worktree remove --force "$scratch" >/dev/null 2>&1 || rm -rf "$scratch"; }
 trap cleanup EXIT
 git -C "$repo" worktree add --detach "$scratch" HEAD >/dev/null
-ln -s "$repo/frontend/node_modules" "$scratch/frontend/node_modules"
+cp -al "$repo/frontend/node_modules" "$scratch/frontend/node_modules"
 mkdir -p "$scratch/frontend/dist" && touch "$scratch/frontend/dist/.gitkeep"
 cd "$scratch"
 
