@@ -132,6 +132,7 @@ fuzz:
 	go test -run XXX -fuzz FuzzSSEDecoder -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzStreamChunks -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzFastChunk -fuzztime $(FUZZTIME) ./internal/qwen/
+	go test -run XXX -fuzz FuzzCallAssembler -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzImportJSON -fuzztime $(FUZZTIME) ./internal/store/
 	go test -run XXX -fuzz FuzzParse -fuzztime $(FUZZTIME) ./internal/tools/mcpconfig/
 	go test -run XXX -fuzz FuzzNames -fuzztime $(FUZZTIME) ./internal/tools/toolname/
