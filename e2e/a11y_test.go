@@ -126,7 +126,16 @@ func subtree(nodes []axNode, i int) []axNode {
 // treeText is the text of nodes, one line per element, as windowText prints it.
 func treeText(nodes []axNode) string {
 	var b strings.Builder
+	skipBelow := -1 // inside the reply announcer (see window_text.py) until depth returns here
 	for _, n := range nodes {
+		if skipBelow >= 0 && n.Depth > skipBelow {
+			continue
+		}
+		skipBelow = -1
+		if n.Attrs["id"] == "reply-announcer" {
+			skipBelow = n.Depth
+			continue
+		}
 		if s := n.Text; s != "" {
 			b.WriteString(s + "\n")
 		} else if n.Name != "" {

@@ -1,6 +1,7 @@
 """Reads QwenDesk's window from the accessibility tree (AT-SPI), as a screen reader does.
 
   window_text.py          one line per element with text: its text, or its accessible name
+                          (not the hidden region that announces a streaming reply)
   window_text.py --json   every element as JSON: role, name, text, states, the DOM tag and
                           attributes WebKit exposes, a link's URI, and its extents in screen pixels (so a
                           test can find a control by its name and click where it is drawn)
@@ -27,10 +28,17 @@ def own_text(acc):
     return " ".join(text.replace("\ufffc", " ").split())
 
 
+# The hidden live region that announces a streaming reply (MessageList.svelte) repeats text
+# the window already shows: a test of what is on screen must not find it there.
+ANNOUNCER_ID = "id:reply-announcer"
+
+
 def texts(acc, depth, out):
     if depth > MAX_DEPTH:
         return
     try:
+        if ANNOUNCER_ID in (acc.getAttributes() or []):
+            return
         line = own_text(acc) or " ".join((acc.name or "").split())
         if line:
             out.append(line)
