@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN     := build/bin/qwendesk
 ARTIFACTS ?= $(CURDIR)/build/test-artifacts
 
-.PHONY: all setup run dev build dist bindings test test-go test-keychain test-frontend test-decode check-bindings test-e2e test-dev test-install test-fuzz test-cross fuzz bench fake clean
+.PHONY: all setup run dev build dist bindings test test-mutations test-go test-keychain test-frontend test-decode check-bindings test-e2e test-dev test-install test-fuzz test-cross fuzz bench fake clean
 
 all: build
 
@@ -54,6 +54,12 @@ test-go:
 test-decode:
 	cd bench/decode && go vet ./... && go test -count=1 ./...
 
+## test-mutations: breaks the sanitizer, Stop and the storage error's title on purpose, one at a
+## time in a scratch worktree of HEAD, and shows the named tests that catch each (not in make
+## test; MUTATION_E2E=1 adds the real-engine sanitizer test)
+test-mutations: setup
+	./scripts/mutations.sh
+
 ## test-cross: the Windows build compiles (pure Go: WebView2 needs no cgo), and every package
 ## that does not need cgo vets for macOS
 test-cross:
@@ -84,10 +90,12 @@ bindings: setup
 	$(WAILS) generate module -tags $(TAGS)
 	UPDATE_CONTRACT=1 go test -tags $(TAGS) -count=1 -run '^TestContractIsCurrent$$' .
 
-## test-e2e: the built binary under Xvfb against the local fake DashScope server
-## (the tool tests run the real npm filesystem server, installed here first)
+## test-e2e: the built binary under Xvfb against the local fake DashScope server (with its
+## test-only variants for the hostile-content tests: scripts/e2e-variants.sh; the tool tests
+## run the real npm filesystem server, installed here first)
 test-e2e:
 	mkdir -p $(ARTIFACTS)
+	VERSION=$(VERSION) ./scripts/e2e-variants.sh
 	./scripts/mcp-servers.sh $(MCP_SERVERS)
 	QWENDESK_MCP_SERVERS=$(MCP_SERVERS) ./scripts/e2e.sh $(CURDIR)/$(BIN) $(ARTIFACTS)
 
@@ -135,6 +143,7 @@ fuzz:
 	go test -run XXX -fuzz FuzzSSEDecoder -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzStreamChunks -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzFastChunk -fuzztime $(FUZZTIME) ./internal/qwen/
+	go test -run XXX -fuzz FuzzCallAssembler -fuzztime $(FUZZTIME) ./internal/qwen/
 	go test -run XXX -fuzz FuzzImportJSON -fuzztime $(FUZZTIME) ./internal/store/
 	go test -run XXX -fuzz FuzzParse -fuzztime $(FUZZTIME) ./internal/tools/mcpconfig/
 	go test -run XXX -fuzz FuzzNames -fuzztime $(FUZZTIME) ./internal/tools/toolname/

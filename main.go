@@ -60,6 +60,10 @@ func run(build buildinfo.Info) error {
 	if err != nil {
 		return err
 	}
+	// Before anything touches the data folder: the first instance owns it.
+	if handOver(instanceID(dataDir)) {
+		return nil
+	}
 	baseLog, logFile, err := applog.Open(dataDir)
 	if err != nil {
 		return fmt.Errorf("open the log in %s: %w", dataDir, err)
@@ -128,7 +132,7 @@ func run(build buildinfo.Info) error {
 		// One window per data folder: a second launch focuses the first instead of racing
 		// it for the same files. Tests with their own data folder run beside a user's app.
 		SingleInstanceLock: &options.SingleInstanceLock{
-			UniqueId: "qwendesk-" + shortHash(dataDir),
+			UniqueId: instanceID(dataDir),
 			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
 				logger.Info("second launch: showing this window")
 				if ctx := emitter.context(); ctx != nil {
@@ -182,6 +186,9 @@ func dataFolder() (string, error) {
 	}
 	return dir, nil
 }
+
+// instanceID names the single-instance lock of one data folder.
+func instanceID(dataDir string) string { return "qwendesk-" + shortHash(dataDir) }
 
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))

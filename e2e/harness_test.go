@@ -257,19 +257,54 @@ func testKey(t *testing.T) string {
 	return "sk-e2e" + hex.EncodeToString(b[:])
 }
 
-// assertNoKeyIn fails if key appears in any file under dir.
-func assertNoKeyIn(t *testing.T, dir, key string) {
+// assertNoKeyIn fails if key appears in any file the app could have written: dataDir, the
+// whole temporary HOME (WebKit's local storage and caches under ~/.local/share and ~/.cache,
+// the keyring folder, the app's TMPDIR, which scripts/e2e.sh puts there), and the files at the
+// top of /tmp changed since this test run began (a library that ignores TMPDIR). The keyring
+// file holds the key encrypted, so a plain-text match there is a leak too.
+func assertNoKeyIn(t *testing.T, dataDir, key string) {
 	t.Helper()
-	_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	for _, path := range keyLeaks(key, dataDir, os.Getenv("HOME")) {
+		t.Errorf("the API key leaked into %s", path)
+	}
+}
+
+// runStarted is when this test binary started: /tmp files older than that are not the app's.
+var runStarted = time.Now()
+
+// keyLeaks lists the files under roots, and the new regular files directly in /tmp, holding key.
+func keyLeaks(key string, roots ...string) []string {
+	var leaks []string
+	check := func(path string, info os.FileInfo) {
+		if !info.Mode().IsRegular() || info.Size() > 256<<20 {
+			return
+		}
+		if data, err := os.ReadFile(path); err == nil && bytes.Contains(data, []byte(key)) {
+			leaks = append(leaks, path)
+		}
+	}
+	for _, root := range roots {
+		if root == "" {
+			continue
+		}
+		_ = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			if info, err := d.Info(); err == nil {
+				check(path, info)
+			}
 			return nil
+		})
+	}
+	if entries, err := os.ReadDir("/tmp"); err == nil {
+		for _, e := range entries {
+			if info, err := e.Info(); err == nil && !e.IsDir() && info.ModTime().After(runStarted) {
+				check(filepath.Join("/tmp", e.Name()), info)
+			}
 		}
-		data, rerr := os.ReadFile(path)
-		if rerr == nil && bytes.Contains(data, []byte(key)) {
-			t.Errorf("the API key leaked into %s", path)
-		}
-		return nil
-	})
+	}
+	return leaks
 }
 
 // clearKeychain removes QwenDesk's item from the session's Secret Service.
@@ -285,10 +320,11 @@ func (a *app) kill() {
 	<-a.exited
 }
 
-// integrityCheck runs PRAGMA integrity_check on a SQLite file the app is not using.
+// integrityCheck runs PRAGMA integrity_check on a SQLite file the app is not using, read-only:
+// the check must not change (checkpoint, repair) the file it judges.
 func integrityCheck(t *testing.T, path string) string {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,6 +334,38 @@ func integrityCheck(t *testing.T, path string) string {
 		t.Fatalf("integrity_check: %v", err)
 	}
 	return res
+}
+
+// rawMessage is one row of the messages table as the file holds it.
+type rawMessage struct{ ID, ConversationID, Role, Content, Status string }
+
+// rawMessages reads every message, oldest first, straight from the file and read-only:
+// store.Open would first mark replies left streaming by a crash as incomplete, hiding what the
+// app itself wrote (or failed to).
+func rawMessages(t *testing.T, path string) []rawMessage {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT id, conversation_id, role, content, status FROM messages ORDER BY seq")
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	defer rows.Close()
+	var out []rawMessage
+	for rows.Next() {
+		var m rawMessage
+		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Role, &m.Content, &m.Status); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // storedMessages reads every message of the only conversation in the data folder.

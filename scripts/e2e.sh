@@ -16,7 +16,10 @@ export GOPATH="$(go env GOPATH)" GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go en
 home="$(mktemp -d /tmp/qwendesk-e2e-home.XXXXXX)"
 trap 'rm -rf "$home"' EXIT
 export HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache"
-mkdir -p "$XDG_DATA_HOME/keyrings" && chmod 700 "$XDG_DATA_HOME/keyrings"
+mkdir -p "$XDG_DATA_HOME/keyrings" "$home/tmp" && chmod 700 "$XDG_DATA_HOME/keyrings"
+# The app's temporary files (and the tests' data folders) land in HOME too, where the key-leak
+# scan reads every file.
+export TMPDIR="$home/tmp"
 export QWENDESK_E2E_BIN="$bin" QWENDESK_E2E_ARTIFACTS="$artifacts"
 export E2E_TAGS="${E2E_TAGS:-e2e}" E2E_RUN="${E2E_RUN:-.}" E2E_WM="${E2E_WM:-}"
 unset DASHSCOPE_API_KEY API_KEY DASHSCOPE_BASE_URL QWENDESK_DATA_DIR

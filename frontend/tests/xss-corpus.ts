@@ -12,6 +12,8 @@ export const xssVectors: Vector[] = [
   { name: 'script tag', markdown: 'hi <script>alert(1)</script> there' },
   { name: 'script block', markdown: '<script>\nalert(1)\n</script>' },
   { name: 'img onerror', markdown: '<img src=x onerror=alert(1)>' },
+  // A data: image stays an image, so it is the one place an event handler could survive.
+  { name: 'data: image onerror', markdown: '<img src="data:image/png;base64,AAAA" onerror=alert(1) onload=alert(2)>' },
   { name: 'img onerror in markdown paragraph', markdown: 'look: <img src="https://evil.example/a.png" onerror="alert(1)"> ok' },
   { name: 'svg onload', markdown: '<svg onload=alert(1)><circle r=10 /></svg>' },
   { name: 'svg script', markdown: '<svg><script>alert(1)</script><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>' },

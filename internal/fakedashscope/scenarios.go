@@ -132,7 +132,7 @@ func (s *Server) scriptFor(text string) script {
 	case has("#think"):
 		sc.pieces = append(reasoningPieces(), contentPieces(defaultReply(text), 10)...)
 	case has("#xss"):
-		sc.pieces = contentPieces(xssReply(strings.TrimSuffix(s.BaseURL(), "/compatible-mode/v1")), 40)
+		sc.pieces = contentPieces(xssReply(strings.TrimSuffix(s.BaseURL(), "/compatible-mode/v1"), has("#xss-stay")), 40)
 	case has("#markdown"):
 		sc.pieces, sc.delay = contentPieces(markdownReply, 120), 15*time.Millisecond
 	case has("#bigline"):
@@ -437,4 +437,17 @@ func titleFor(question string) string {
 		words = words[:5]
 	}
 	return "“" + strings.Join(words, " ") + "”"
+}
+
+// ReplyText is the answer text (not the reasoning) the server streams for a question with
+// these markers, so an end-to-end test can compare what the window shows, or what was saved,
+// with what was sent.
+func (s *Server) ReplyText(question string) string {
+	var b strings.Builder
+	for _, p := range s.scriptFor(question).pieces {
+		if !p.reasoning {
+			b.WriteString(p.text)
+		}
+	}
+	return b.String()
 }

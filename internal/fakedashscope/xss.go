@@ -39,13 +39,43 @@ var xssVectors = []string{
 	`<img src="x" onerror="import('{B}/28')">`,
 	`<marquee onstart="fetch('{B}/29')">m</marquee>`,
 	`<svg><animate onbegin="fetch('{B}/30')" attributeName="x" dur="1s"/></svg>`,
+	// A data: image survives the sanitizer as an image, so its other attributes must not:
+	// this one fails to decode, and an onerror that slipped through would run.
+	`<img src="data:image/png;base64,AAAA" onerror="fetch('{B}/31')">`,
+	// This round's inputs: what a tool result or an attached document hands the model, and
+	// the model repeats.
+	`Tool result: {"html": "<img src=x onerror=fetch('{B}/32')>", "note": "<script>fetch('{B}/33')</script>"}`,
+	`Page text from report.docx: <table background="{B}/34"><tr><td>cell</td></tr></table>`,
+	`From the PDF: <a href="https://example.com/" ping="{B}/35">a ping link</a>`,
+	`![chart]({B}/36 "remote image")`,
+	"![reference image][r]\n\n[r]: {B}/37",
+	`<img srcset="{B}/38 1x" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`,
+	`<picture><source srcset="{B}/39"><img alt="picture"></picture>`,
+	`<svg xmlns="http://www.w3.org/2000/svg"><script>fetch('{B}/40')</script></svg>`,
+	`<svg><foreignObject><img src="{B}/41"></foreignObject></svg>`,
+	`<svg><a xlink:href="javascript:fetch('{B}/42')"><text y="20">svg link</text></a></svg>`,
+	`<svg><use href="{B}/43#x"/></svg>`,
+	`<div style="width:1px" onmouseover="fetch('{B}/44')" onclick="fetch('{B}/45')">hover me</div>`,
+	`<form><input name="q" formaction="{B}/46"><button formaction="{B}/47">send</button></form>`,
 }
 
-// xssReply is every vector, one per paragraph, with beacons pointing at origin.
-func xssReply(origin string) string {
+// navigatesPage marks the vectors that, unsanitized, take the whole webview to another page:
+// a Content-Security-Policy has no say over navigation (navigate-to never shipped), so only
+// the sanitizer stops them, and a test of the CSP alone asks for the corpus without them
+// (#xss-stay) so that the page it inspects is still there.
+var navigatesPage = map[string]bool{
+	`<meta http-equiv="refresh" content="0;url={B}/18">`: true,
+}
+
+// xssReply is every vector, one per paragraph, with beacons pointing at origin; stay leaves out
+// the ones that navigate the page away.
+func xssReply(origin string, stay bool) string {
 	var b strings.Builder
 	b.WriteString("Hostile content test. 以下内容不应执行任何东西。\n\n")
 	for i, v := range xssVectors {
+		if stay && navigatesPage[v] {
+			continue
+		}
 		fmt.Fprintf(&b, "%d. %s\n\n", i+1, strings.ReplaceAll(v, "{B}", origin+"/beacon"))
 	}
 	b.WriteString("End of the test.")

@@ -158,6 +158,15 @@ export function sanitizeBlock(html: string, math: MathItem[], opts: SanitizeOpti
   const tpl = document.createElement('template');
   tpl.innerHTML = html;
   const doc = tpl.content.ownerDocument;
+  // Test builds only (scripts/e2e-variants.sh): the e2e test of the CSP alone renders the
+  // model's HTML unsanitized. Vite replaces the variable at build time, so a production bundle
+  // holds neither this branch nor its marker (TestHostileContentRunsNothing checks the binary).
+  if (import.meta.env.VITE_QWENDESK_E2E_UNSANITIZED === '1') {
+    const raw = doc.createElement('div');
+    raw.setAttribute('data-e2e', 'QWENDESK-E2E-UNSANITIZED-BUILD');
+    raw.append(tpl.content);
+    return raw;
+  }
   // Nothing in a template's document runs or loads; DOMPurify sanitizes the nodes where they are.
   const root = doc.createElement('div');
   root.append(tpl.content);
