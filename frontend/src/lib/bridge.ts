@@ -85,6 +85,11 @@ export const backend = {
   prices: () => go().Prices(),
   /** Go validates (non-negative numbers, model ids, at most 200 rows); resolves with the table as stored. */
   setPrices: (p: Parameters<BoundApp['SetPrices']>[0]) => go().SetPrices(p),
+  /**
+   * Go shows the save dialog and writes the file: kind 'svg' or 'html' with text, 'png' with a
+   * data:image/png;base64 URL. Resolves with the path, or '' when the user cancelled.
+   */
+  saveFile: (kind: 'svg' | 'png' | 'html', name: string, content: string) => go().SaveFile(kind, name, content),
   onEvent,
   /** Opens a URL in the system browser, never inside the app. */
   openExternal: (url: string) => BrowserOpenURL(url),

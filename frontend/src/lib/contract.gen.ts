@@ -389,6 +389,7 @@ export interface BoundApp {
   RenameConversation(id: string, title: string): Promise<void>;
   RestoreConversation(id: string): Promise<void>;
   RevealDataFolder(): Promise<void>;
+  SaveFile(kind: string, name: string, content: string): Promise<string>;
   SaveKey(key: string): Promise<KeyStatus>;
   SaveViewState(conversationID: string, scrollTop: number): Promise<void>;
   Search(query: string): Promise<SearchGroup[]>;

@@ -405,6 +405,17 @@ const en = {
   'prices.errDuplicate': 'This model is listed twice.',
   'prices.errTooMany': 'At most {max} rows.',
   'prices.fix': 'Fix the marked fields first.',
+  // Diagrams, previews and model comparison (issue 16).
+  'md.diagram': 'Diagram',
+  'md.diagramError': 'This diagram could not be drawn:',
+  'md.diagramEmpty': 'the diagram is empty.',
+  'md.showSource': 'Source',
+  'md.showDiagram': 'Diagram',
+  'md.saveSvg': 'Save SVG',
+  'md.savePng': 'Save PNG',
+  'md.savedShort': 'Saved',
+  'md.preview': 'Preview',
+  'md.saveFailed': 'Could not save: {error}',
 };
 
 export type MessageKey = keyof typeof en;
@@ -805,6 +816,17 @@ const zh: Record<MessageKey, string> = {
   'prices.errDuplicate': '该模型重复出现。',
   'prices.errTooMany': '最多 {max} 行。',
   'prices.fix': '请先修正标出的字段。',
+  // 图表、预览与模型对比（issue 16）。
+  'md.diagram': '图表',
+  'md.diagramError': '无法绘制此图表：',
+  'md.diagramEmpty': '图表为空。',
+  'md.showSource': '源码',
+  'md.showDiagram': '图表',
+  'md.saveSvg': '保存 SVG',
+  'md.savePng': '保存 PNG',
+  'md.savedShort': '已保存',
+  'md.preview': '预览',
+  'md.saveFailed': '无法保存：{error}',
 };
 
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

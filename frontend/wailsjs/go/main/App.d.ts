@@ -43,6 +43,8 @@ export function RestoreConversation(arg1:string):Promise<void>;
 
 export function RevealDataFolder():Promise<void>;
 
+export function SaveFile(arg1:string,arg2:string,arg3:string):Promise<string>;
+
 export function SaveKey(arg1:string):Promise<secrets.Status>;
 
 export function SaveViewState(arg1:string,arg2:number):Promise<void>;

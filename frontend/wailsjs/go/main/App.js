@@ -74,6 +74,10 @@ export function RevealDataFolder() {
   return window['go']['main']['App']['RevealDataFolder']();
 }
 
+export function SaveFile(arg1, arg2, arg3) {
+  return window['go']['main']['App']['SaveFile'](arg1, arg2, arg3);
+}
+
 export function SaveKey(arg1) {
   return window['go']['main']['App']['SaveKey'](arg1);
 }
