@@ -415,6 +415,11 @@ const en = {
   'md.savePng': 'Save PNG',
   'md.savedShort': 'Saved',
   'md.preview': 'Preview',
+  'preview.title': 'Preview',
+  'preview.frame': 'Preview of the code block',
+  'preview.reload': 'Reload',
+  'preview.save': 'Save',
+  'preview.close': 'Close the preview',
   'md.saveFailed': 'Could not save: {error}',
 };
 
@@ -826,6 +831,11 @@ const zh: Record<MessageKey, string> = {
   'md.savePng': '保存 PNG',
   'md.savedShort': '已保存',
   'md.preview': '预览',
+  'preview.title': '预览',
+  'preview.frame': '代码块预览',
+  'preview.reload': '重新加载',
+  'preview.save': '保存',
+  'preview.close': '关闭预览',
   'md.saveFailed': '无法保存：{error}',
 };
 

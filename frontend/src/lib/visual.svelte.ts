@@ -45,13 +45,14 @@ export class VisualStore {
   }
 }
 
-const KEY = Symbol('qwendesk.visual');
+/** Exported for tests, which provide a store through render's context option. */
+export const VISUAL_KEY = Symbol('qwendesk.visual');
 
 export function provideVisual(v: VisualStore): void {
-  setContext(KEY, v);
+  setContext(VISUAL_KEY, v);
 }
 
 /** The store, or undefined where none was provided (a bare component in a test). */
 export function useVisual(): VisualStore | undefined {
-  return getContext<VisualStore | undefined>(KEY);
+  return getContext<VisualStore | undefined>(VISUAL_KEY);
 }

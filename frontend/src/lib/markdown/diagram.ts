@@ -136,8 +136,15 @@ async function renderOne(box: HTMLElement): Promise<void> {
   const view = document.createElement('div');
   view.className = 'md-diagram';
   view.setAttribute('role', 'img');
-  view.setAttribute('aria-label', t('md.diagram'));
   view.innerHTML = svg;
+  // A picture to a screen reader: its name lists the diagram's labels.
+  // Mermaid puts each word of a label in its own <tspan>: join them with spaces.
+  const words = (n: Element) => {
+    const leaves = [...n.querySelectorAll('tspan')].filter((s) => !s.querySelector('tspan'));
+    return (leaves.length ? leaves.map((s) => s.textContent ?? '') : [n.textContent ?? '']).join(' ').replace(/\s+/g, ' ').trim();
+  };
+  const labels = [...view.querySelectorAll('text')].map(words).filter(Boolean);
+  view.setAttribute('aria-label', (t('md.diagram') + (labels.length ? ': ' + labels.join(', ') : '')).slice(0, 400));
   const el = view.querySelector('svg');
   // Mermaid fixes a max-width in a style; the diagram should fit the message instead.
   el?.removeAttribute('height');
