@@ -19,6 +19,18 @@ export type SendKey = "enter" | "mod-enter";
 /** Go: settings.ProxyMode */
 export type ProxyMode = "system" | "none" | "custom";
 
+/** Go: chat.ConversationSettings */
+export interface ConversationSettings {
+  model: string;
+  systemPrompt: string;
+  temperature?: number | null;
+  topP?: number | null;
+  maxTokens?: number | null;
+  enableThinking?: boolean | null;
+  thinkingBudget?: number | null;
+  enableSearch?: boolean | null;
+}
+
 /** Go: chat.Turn */
 export interface Turn {
   requestId: string;
@@ -142,18 +154,6 @@ export interface KeyTest {
   kind: string;
   message: string;
   requestId: string;
-}
-
-/** Go: chat.ConversationSettings */
-export interface ConversationSettings {
-  model: string;
-  systemPrompt: string;
-  temperature?: number | null;
-  topP?: number | null;
-  maxTokens?: number | null;
-  enableThinking?: boolean | null;
-  thinkingBudget?: number | null;
-  enableSearch?: boolean | null;
 }
 
 /** Go: main.UsageReport */
@@ -371,6 +371,7 @@ export interface CompletionTokensDetails {
 
 /** The methods Go binds on window.go.main.App. */
 export interface BoundApp {
+  Compare(conversationID: string, text: string, columns: ConversationSettings[]): Promise<Turn[]>;
   ContinueReply(conversationID: string, replyID: string): Promise<Turn>;
   Conversation(id: string): Promise<Conversation>;
   DeleteConversation(id: string): Promise<void>;
@@ -382,6 +383,7 @@ export interface BoundApp {
   ListConversations(): Promise<ConversationSummary[]>;
   Models(): Promise<ModelList>;
   NewConversation(): Promise<Conversation>;
+  PickReply(conversationID: string, replyID: string): Promise<Conversation>;
   PinConversation(id: string, pinned: boolean): Promise<void>;
   Prices(): Promise<Price[]>;
   PromptPresets(): Promise<PromptPreset[]>;

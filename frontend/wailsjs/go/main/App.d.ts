@@ -7,6 +7,8 @@ import {pricing} from '../models';
 import {settings} from '../models';
 import {store} from '../models';
 
+export function Compare(arg1:string,arg2:string,arg3:Array<chat.ConversationSettings>):Promise<Array<chat.Turn>>;
+
 export function ContinueReply(arg1:string,arg2:string):Promise<chat.Turn>;
 
 export function Conversation(arg1:string):Promise<chat.Conversation>;
@@ -28,6 +30,8 @@ export function ListConversations():Promise<Array<chat.ConversationSummary>>;
 export function Models():Promise<main.ModelList>;
 
 export function NewConversation():Promise<chat.Conversation>;
+
+export function PickReply(arg1:string,arg2:string):Promise<chat.Conversation>;
 
 export function PinConversation(arg1:string,arg2:boolean):Promise<void>;
 
