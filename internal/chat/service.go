@@ -94,7 +94,7 @@ type Service struct {
 	store     *store.Store
 	mu        sync.Mutex
 	streaming map[string]int // conversation id → its running turns: one, or a comparison's few
-	running   sync.WaitGroup  // turns and title requests, for a clean shutdown
+	running   sync.WaitGroup // turns and title requests, for a clean shutdown
 }
 
 // NewService returns a Service over cfg.Store.
