@@ -145,10 +145,8 @@ async function renderOne(box: HTMLElement): Promise<void> {
   };
   const labels = [...view.querySelectorAll('text')].map(words).filter(Boolean);
   view.setAttribute('aria-label', (t('md.diagram') + (labels.length ? ': ' + labels.join(', ') : '')).slice(0, 400));
-  const el = view.querySelector('svg');
-  // Mermaid fixes a max-width in a style; the diagram should fit the message instead.
-  el?.removeAttribute('height');
-  el?.style.setProperty('max-width', '100%');
+  // Mermaid's own width="100%" and max-width (its natural size) keep it no larger than drawn
+  // and shrink it in a narrow window; markdown.css caps its height.
   box.querySelector('.md-code-head')?.after(view);
   const head = box.querySelector('.md-code-head');
   const copy = head?.querySelector('.md-copy');
