@@ -74,6 +74,9 @@ describe('compare models', () => {
     expect(within(cols[2]).getByText(/first token/).textContent).not.toContain('—');
     const picks = screen.getAllByTestId('compare-pick') as HTMLButtonElement[];
     expect(picks.map((b) => b.disabled)).toEqual([false, true, false]); // a failed answer cannot be continued
+    // Once nothing runs, the answers can also be left without a pick (every model may have failed).
+    expect(store.dismiss()).toBe('conv_1');
+    expect(store.active).toBe(false);
   });
 
   it('picking continues with that answer and closes the comparison', async () => {

@@ -128,6 +128,13 @@ export class CompareStore {
     }
   }
 
+  /** Closes the answers without picking (e.g. every model failed); the first stays shown. */
+  dismiss(): string {
+    const id = this.conversationId;
+    if (!this.running) this.columns = [];
+    return id;
+  }
+
   /** The estimated cost of a column's answer, or null without a usage or a price. */
   cost(col: CompareColumn, prices: Price[]): number | null {
     return col.usage ? costOf(prices, col.model, col.usage) : null;
