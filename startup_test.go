@@ -95,6 +95,7 @@ var worksBeforeOpen = map[string]bool{
 	// Reading a file into a chip happens in memory; sending it or sizing it against the
 	// conversation waits for the history.
 	"AttachFiles": true, "AttachData": true, "PreviewDocument": true,
+	"SaveFile": true, // a diagram or preview the window already shows, through the save dialog
 }
 
 func TestEveryBoundMethodIsSafeBeforeTheHistoryIsOpen(t *testing.T) {

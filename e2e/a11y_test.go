@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -237,4 +238,23 @@ func uiString(t *testing.T, lang, key string) string {
 		t.Fatalf("i18n.ts has no %s string %q (on one line)", lang, key)
 	}
 	return v
+}
+
+// activate presses the index-th element named name (a button, a link) through the
+// accessibility tree (window_act.py): no screen coordinates to keep in step with the layout.
+func activate(t *testing.T, name string, index int) {
+	t.Helper()
+	_, here, _, _ := runtime.Caller(0)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		out, err := exec.Command("/usr/bin/python3", filepath.Join(filepath.Dir(here), "window_act.py"), name, strconv.Itoa(index)).CombinedOutput()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			text, _ := windowText(t)
+			t.Fatalf("no element %q (#%d) to press: %v %s; the window shows:\n%s", name, index, err, out, text)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
 }

@@ -63,7 +63,7 @@ export const xssVectors: Vector[] = [
   { name: 'link with title injection', markdown: '[x](https://example.com "\\" onmouseover=\\"alert(1)")' },
 ];
 
-export const DANGEROUS_TAGS = ['script', 'iframe', 'object', 'embed', 'style', 'link', 'meta', 'base', 'form', 'frame', 'frameset', 'textarea', 'select', 'button:not(.md-copy)', 'video', 'audio', 'source', 'picture', 'template', 'noscript'];
+export const DANGEROUS_TAGS = ['script', 'iframe', 'object', 'embed', 'style', 'link', 'meta', 'base', 'form', 'frame', 'frameset', 'textarea', 'select', 'button:not(.md-copy):not(.md-tool)', 'video', 'audio', 'source', 'picture', 'template', 'noscript'];
 
 const SAFE_URL = /^(?:https?:|mailto:)/i;
 const DATA_IMAGE = /^data:image\/(?:png|gif|jpe?g|webp|avif);base64,/i;

@@ -94,8 +94,8 @@ type Service struct {
 	log       *slog.Logger
 	store     *store.Store
 	mu        sync.Mutex
-	streaming map[string]bool // conversation ids with a turn running: one at a time
-	running   sync.WaitGroup  // turns and title requests, for a clean shutdown
+	streaming map[string]int // conversation id → its running turns: one, or a comparison's few
+	running   sync.WaitGroup // turns and title requests, for a clean shutdown
 }
 
 // NewService returns a Service over cfg.Store.
@@ -113,7 +113,7 @@ func NewService(cfg Config) *Service {
 	if cfg.ToolGrace <= 0 {
 		cfg.ToolGrace = 5 * time.Second
 	}
-	return &Service{cfg: cfg, log: log, store: cfg.Store, streaming: map[string]bool{}}
+	return &Service{cfg: cfg, log: log, store: cfg.Store, streaming: map[string]int{}}
 }
 
 // NewID returns a random id with a readable prefix ("conv", "msg", "req").
@@ -397,26 +397,32 @@ func (s *Service) Wait(timeout time.Duration) bool {
 	}
 }
 
-func (s *Service) claim(convID string) bool {
+func (s *Service) claim(convID string) bool { return s.claimN(convID, 1) }
+
+// claimN claims the conversation for n turns at once (a comparison); each turn's release
+// gives back one, and the conversation is free when the last has ended.
+func (s *Service) claimN(convID string, n int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.streaming[convID] {
+	if s.streaming[convID] > 0 {
 		return false
 	}
-	s.streaming[convID] = true
+	s.streaming[convID] = n
 	return true
 }
 
 func (s *Service) release(convID string) {
 	s.mu.Lock()
-	delete(s.streaming, convID)
+	if s.streaming[convID]--; s.streaming[convID] <= 0 {
+		delete(s.streaming, convID)
+	}
 	s.mu.Unlock()
 }
 
 func (s *Service) busy(convID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.streaming[convID]
+	return s.streaming[convID] > 0
 }
 
 // Changed tells the window that conversations changed outside a turn (e.g. an import).

@@ -57,6 +57,10 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, reqID string, body
 		writeError(w, reqID, native, errInvalidParameter, "<400> InternalError.Algo.InvalidParameter: Messages must not be empty.")
 		return
 	}
+	if strings.HasPrefix(req.Model, MissingModelPrefix) {
+		writeError(w, reqID, native, errModelNotFound, fmt.Sprintf("The model `%s` does not exist or you do not have access to it.", req.Model))
+		return
+	}
 	for _, em := range errorMarkers {
 		if !has(em.marker) {
 			continue
@@ -135,6 +139,10 @@ func (s *Server) scriptFor(text string) script {
 		sc.pieces = contentPieces(xssReply(strings.TrimSuffix(s.BaseURL(), "/compatible-mode/v1"), has("#xss-stay")), 40)
 	case has("#markdown"):
 		sc.pieces, sc.delay = contentPieces(markdownReply, 120), 15*time.Millisecond
+	case has("#diagram"):
+		sc.pieces = contentPieces(diagramReply, 30)
+	case has("#preview"):
+		sc.pieces = contentPieces(previewReply(strings.TrimSuffix(s.BaseURL(), "/compatible-mode/v1")), 40)
 	case has("#bigline"):
 		sc.pieces = []piece{
 			{text: "Here comes one very long line (1 MiB):\n"},

@@ -125,6 +125,16 @@ export const backend = {
   answerToolApproval: (requestId: string, callId: string, decision: ToolDecision) =>
     go().AnswerToolApproval(requestId, callId, decision),
   pendingToolApprovals: () => go().PendingToolApprovals(),
+  /**
+   * Go shows the save dialog and writes the file: kind 'svg' or 'html' with text, 'png' with a
+   * data:image/png;base64 URL. Resolves with the path, or '' when the user cancelled.
+   */
+  saveFile: (kind: 'svg' | 'png' | 'html', name: string, content: string) => go().SaveFile(kind, name, content),
+  /** One question to 2–3 models (each with its own settings); one turn per model, in order. */
+  compare: (conversationId: string, text: string, columns: Parameters<BoundApp['Compare']>[2]) =>
+    go().Compare(conversationId, text, columns),
+  /** Continues with that reply (its model becomes the conversation's); resolves with the conversation. */
+  pickReply: (conversationId: string, replyId: string) => go().PickReply(conversationId, replyId),
   onEvent,
   /** Opens a URL in the system browser, never inside the app. */
   openExternal: (url: string) => BrowserOpenURL(url),

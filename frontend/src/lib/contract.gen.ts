@@ -69,6 +69,19 @@ export interface ContextBudget {
   uploadModel: string;
 }
 
+/** Go: chat.ConversationSettings */
+export interface ConversationSettings {
+  model: string;
+  systemPrompt: string;
+  temperature?: number | null;
+  topP?: number | null;
+  maxTokens?: number | null;
+  enableThinking?: boolean | null;
+  thinkingBudget?: number | null;
+  enableSearch?: boolean | null;
+  toolsOff?: boolean;
+}
+
 /** Go: chat.Turn */
 export interface Turn {
   requestId: string;
@@ -249,19 +262,6 @@ export interface KeyTest {
 export interface ToolsOverview {
   config: ConfigState;
   servers: ServerStatus[];
-}
-
-/** Go: chat.ConversationSettings */
-export interface ConversationSettings {
-  model: string;
-  systemPrompt: string;
-  temperature?: number | null;
-  topP?: number | null;
-  maxTokens?: number | null;
-  enableThinking?: boolean | null;
-  thinkingBudget?: number | null;
-  enableSearch?: boolean | null;
-  toolsOff?: boolean;
 }
 
 /** Go: store.Attachment */
@@ -586,6 +586,7 @@ export interface BoundApp {
   AttachData(name: string, data: string): Promise<AttachResult>;
   AttachFiles(): Promise<AttachResult[]>;
   Budget(conversationID: string, model: string): Promise<ContextBudget>;
+  Compare(conversationID: string, text: string, columns: ConversationSettings[]): Promise<Turn[]>;
   ContinueReply(conversationID: string, replyID: string): Promise<Turn>;
   Conversation(id: string): Promise<Conversation>;
   DeleteConversation(id: string): Promise<void>;
@@ -599,6 +600,7 @@ export interface BoundApp {
   Models(): Promise<ModelList>;
   NewConversation(): Promise<Conversation>;
   PendingToolApprovals(): Promise<ApprovalRequest[]>;
+  PickReply(conversationID: string, replyID: string): Promise<Conversation>;
   PinConversation(id: string, pinned: boolean): Promise<void>;
   PreviewDocument(hash: string, name: string): Promise<DocumentPreview>;
   PreviewPastedToolServers(text: string, name: string): Promise<CommandPreview[]>;
@@ -613,6 +615,7 @@ export interface BoundApp {
   RestartToolServer(name: string): Promise<ServerStatus>;
   RestoreConversation(id: string): Promise<void>;
   RevealDataFolder(): Promise<void>;
+  SaveFile(kind: string, name: string, content: string): Promise<string>;
   SaveKey(key: string): Promise<KeyStatus>;
   SaveViewState(conversationID: string, scrollTop: number): Promise<void>;
   Search(query: string): Promise<SearchGroup[]>;

@@ -246,8 +246,22 @@ export function sanitizeBlock(html: string, math: MathItem[], opts: SanitizeOpti
     copy.setAttribute('data-copy', '');
     copy.setAttribute('aria-label', t('md.copyCode'));
     copy.textContent = t('common.copy');
-    head.append(label, copy);
+    head.append(label);
+    // A completed html or svg block can be previewed in an isolated frame (PreviewPanel).
+    const kind = lang.toLowerCase();
+    if (opts.highlight && (kind === 'html' || kind === 'svg')) {
+      const preview = doc.createElement('button');
+      preview.type = 'button';
+      preview.className = 'md-tool';
+      preview.setAttribute('data-preview', kind);
+      preview.textContent = t('md.preview');
+      head.append(preview);
+    }
+    head.append(copy);
     if (languageFor(lang)) box.setAttribute('data-lang', languageFor(lang));
+    // A completed mermaid block becomes a diagram in the page (diagram.ts); mid-stream the
+    // source shows, since half a diagram does not parse.
+    if (opts.highlight && lang.toLowerCase() === 'mermaid') box.setAttribute('data-diagram', 'mermaid');
     pre.replaceWith(box);
     box.append(head, pre);
   }

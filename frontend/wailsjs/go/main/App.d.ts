@@ -20,6 +20,8 @@ export function AttachFiles():Promise<Array<main.AttachResult>>;
 
 export function Budget(arg1:string,arg2:string):Promise<main.ContextBudget>;
 
+export function Compare(arg1:string,arg2:string,arg3:Array<chat.ConversationSettings>):Promise<Array<chat.Turn>>;
+
 export function ContinueReply(arg1:string,arg2:string):Promise<chat.Turn>;
 
 export function Conversation(arg1:string):Promise<chat.Conversation>;
@@ -45,6 +47,8 @@ export function Models():Promise<main.ModelList>;
 export function NewConversation():Promise<chat.Conversation>;
 
 export function PendingToolApprovals():Promise<Array<tools.ApprovalRequest>>;
+
+export function PickReply(arg1:string,arg2:string):Promise<chat.Conversation>;
 
 export function PinConversation(arg1:string,arg2:boolean):Promise<void>;
 
@@ -73,6 +77,8 @@ export function RestartToolServer(arg1:string):Promise<tools.ServerStatus>;
 export function RestoreConversation(arg1:string):Promise<void>;
 
 export function RevealDataFolder():Promise<void>;
+
+export function SaveFile(arg1:string,arg2:string,arg3:string):Promise<string>;
 
 export function SaveKey(arg1:string):Promise<secrets.Status>;
 

@@ -26,6 +26,10 @@ export function Budget(arg1, arg2) {
   return window['go']['main']['App']['Budget'](arg1, arg2);
 }
 
+export function Compare(arg1, arg2, arg3) {
+  return window['go']['main']['App']['Compare'](arg1, arg2, arg3);
+}
+
 export function ContinueReply(arg1, arg2) {
   return window['go']['main']['App']['ContinueReply'](arg1, arg2);
 }
@@ -76,6 +80,10 @@ export function NewConversation() {
 
 export function PendingToolApprovals() {
   return window['go']['main']['App']['PendingToolApprovals']();
+}
+
+export function PickReply(arg1, arg2) {
+  return window['go']['main']['App']['PickReply'](arg1, arg2);
 }
 
 export function PinConversation(arg1, arg2) {
@@ -132,6 +140,10 @@ export function RestoreConversation(arg1) {
 
 export function RevealDataFolder() {
   return window['go']['main']['App']['RevealDataFolder']();
+}
+
+export function SaveFile(arg1, arg2, arg3) {
+  return window['go']['main']['App']['SaveFile'](arg1, arg2, arg3);
 }
 
 export function SaveKey(arg1) {
