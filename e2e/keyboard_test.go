@@ -151,7 +151,9 @@ func TestKeyboardOnly(t *testing.T) {
 	waitWindowShowsFlat(t, 10*time.Second, fake.ReplyText("Second question about coffee"))
 
 	// Shift+Tab backwards from the composer, through the top bar, into the sidebar's list.
-	first := func(n axNode) bool { return n.Role == "push button" && strings.Contains(n.Name, "First question about tea") }
+	first := func(n axNode) bool {
+		return n.Role == "push button" && strings.Contains(n.Name, "First question about tea")
+	}
 	found := false
 	var stops []string
 	for i := 0; i < 40 && !found; i++ {
