@@ -40,8 +40,8 @@ func TestReportOneRun(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "history.json"), []byte(`{"scale":0.1,"rows":[{"figure":"sidebar first screen","qwendesk":3,"unit":"ms","goal":"under 20 ms","met":true},`+
 		`{"figure":"whole sidebar","qwendesk":91,"unit":"ms","goal":"reported","met":true}]}`), 0o644)
 	md, missing := report(dir, time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), "")
-	if missing != 3 {
-		t.Errorf("missing = %d, want 3 (latency, render, app)", missing)
+	if missing != 4 {
+		t.Errorf("missing = %d, want 4 (latency, render, app, docs)", missing)
 	}
 	for _, want := range []string{
 		"## 2. Added latency\n\n_Not measured in this run:",
