@@ -186,6 +186,12 @@ func TestQuitWhileStreamingSavesTheReply(t *testing.T) {
 	if len(msgs) != 2 || msgs[1].Status != "stopped" || msgs[1].Content == "" {
 		t.Fatalf("after SIGTERM mid-stream the history holds %+v; want the reply kept as stopped", msgs)
 	}
+	// What the user sees at the next start: the conversation reopens with the partial reply
+	// and its "stopped" note.
+	b := launch(t, dataDir, "DASHSCOPE_BASE_URL="+fake.BaseURL(), "DASHSCOPE_API_KEY="+key)
+	waitWindowShowsFlat(t, 15*time.Second, msgs[1].Content)
+	waitWindowText(t, 5*time.Second, uiString(t, "en", "msg.stopped"))
+	b.quit()
 }
 
 // Crash injection: kill -9 at random moments over several turns and restarts. After each
