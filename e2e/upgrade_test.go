@@ -28,8 +28,33 @@ func upgradeMessages() int {
 }
 
 // writeV3History writes dir/history.db as QwenDesk 0.1 left it: schema v3, before the
-// bigram index and tool calls, holding n messages. It builds today's schema and takes v4 and
-// v5 away again (they only added objects), then fills it with one statement.
+// bigram index, tool calls and documents, holding n messages. It builds today's schema and
+// takes every later object away again, then fills it with one statement.
+// v3Object reports whether a schema object is one of QwenDesk 0.1's (schema v3): the
+// conversations and messages tables with their indexes, the settings and migration log, and
+// the trigram search index with its triggers and shadow tables.
+func v3Object(name string) bool {
+	switch name {
+	case "conversations", "conversations_sidebar", "messages", "messages_by_conversation",
+		"messages_streaming", "settings", "schema_migrations":
+		return true
+	}
+	return name == "messages_fts" || strings.HasPrefix(name, "messages_fts_")
+}
+
+// currentSchema is the schema version this build writes.
+func currentSchema(t *testing.T) int {
+	t.Helper()
+	dir := t.TempDir()
+	st, _, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	v, _ := schemaOf(t, dir)
+	return v
+}
+
 func writeV3History(t *testing.T, dir string, n int) {
 	t.Helper()
 	st, _, err := store.Open(dir, store.Options{})
@@ -42,10 +67,25 @@ func writeV3History(t *testing.T, dir string, n int) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, q := range []string{
-		`DROP TRIGGER messages_bigram_insert`, `DROP TRIGGER messages_bigram_delete`,
-		`DROP TRIGGER messages_bigram_unindex`, `DROP TRIGGER messages_bigram_index`, `DROP TABLE messages_bigram`,
-		`DROP TABLE tool_calls_fts`, `DROP TABLE tool_calls`,
+	// Every object a migration after v3 added goes again (v4 and later only add objects): what
+	// is left is v3's schema, whatever later versions bring.
+	var drops []string
+	rows, err := db.Query(`SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'table', 'index')
+		AND name NOT LIKE 'sqlite_%' ORDER BY CASE type WHEN 'trigger' THEN 0 WHEN 'index' THEN 1 ELSE 2 END`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var typ, name string
+		if err := rows.Scan(&typ, &name); err != nil {
+			t.Fatal(err)
+		}
+		if !v3Object(name) {
+			drops = append(drops, fmt.Sprintf("DROP %s IF EXISTS %q", strings.ToUpper(typ), name))
+		}
+	}
+	rows.Close()
+	for _, q := range append(drops,
 		`DELETE FROM schema_migrations WHERE version > 3`, `PRAGMA user_version = 3`,
 		`INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('conv', 'Before the upgrade', 1, 1)`,
 		fmt.Sprintf(`WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < %d)
@@ -54,7 +94,7 @@ func writeV3History(t *testing.T, dir string, n int) {
 				'第' || n || '条消息：今天天气很好，我们去公园散步吧。Message ' || n || ' about the weather.',
 				'complete', n, n FROM i`, n),
 		`PRAGMA wal_checkpoint(TRUNCATE)`,
-	} {
+	) {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -164,8 +204,8 @@ func TestUpgradeShowsProgressInTheWindow(t *testing.T) {
 			t.Errorf("progress was on screen only %s before the app was ready: the test history is too small to show anything", total-shownAt)
 		}
 		a.quit()
-		if v, got := schemaOf(t, dir); v != 5 || got != n {
-			t.Fatalf("after the upgrade: schema v%d, %d messages (want v5, %d)", v, got, n)
+		if v, got := schemaOf(t, dir); v != currentSchema(t) || got != n {
+			t.Fatalf("after the upgrade: schema v%d, %d messages (want v%d, %d)", v, got, currentSchema(t), n)
 		}
 		if b := backups(t, dir); len(b) != 1 {
 			t.Fatalf("backups %v, want the one the first launch took", b)
@@ -200,8 +240,8 @@ func TestUpgradeShowsProgressInTheWindow(t *testing.T) {
 			b := launch(t, dir)
 			waitWindowText(t, 90*time.Second, "Welcome to QwenDesk")
 			b.quit()
-			if v, got := schemaOf(t, dir); v != 5 || got != n {
-				t.Fatalf("the start after a %s: schema v%d, %d messages (want v5, %d)", stop, v, got, n)
+			if v, got := schemaOf(t, dir); v != currentSchema(t) || got != n {
+				t.Fatalf("the start after a %s: schema v%d, %d messages (want v%d, %d)", stop, v, got, currentSchema(t), n)
 			}
 			if res := integrityCheck(t, filepath.Join(dir, store.FileName)); res != "ok" {
 				t.Fatalf("integrity after the second start: %s", res)
