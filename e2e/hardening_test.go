@@ -81,13 +81,21 @@ func survivors(log []axNode) []string {
 			out = append(out, "an SVG outside a formula: "+n.String())
 		case tag == "input" && !(n.Role == "check box" && !n.has("enabled")):
 			out = append(out, "a live input: "+n.String())
-		case tag == "button" && !strings.HasPrefix(n.Name, "Copy") && n.Name != "" && !isMessageAction(n.Name):
+		case tag == "button" && !strings.HasPrefix(n.Name, "Copy") && n.Name != "" && !isMessageAction(n.Name) && !isCodeTool(n):
 			out = append(out, "a button from the reply: "+n.String())
 		case n.URI != "" && !strings.HasPrefix(n.URI, "http://") && !strings.HasPrefix(n.URI, "https://") && !strings.HasPrefix(n.URI, "mailto:"):
 			out = append(out, "a link to "+n.URI+": "+n.String())
 		}
 	}
 	return out
+}
+
+// isCodeTool reports whether a button is one the renderer adds to a finished code block:
+// Preview on an html/svg block, Source / Save SVG / Save PNG on a diagram. The sanitizer lets
+// no <button> through from a reply (not in its allowed tags), so a button with one of these
+// exact labels is the app's own; WebKitGTK does not expose the class that marks them.
+func isCodeTool(n axNode) bool {
+	return slices.Contains([]string{"Preview", "Source", "Diagram", "Save SVG", "Save PNG"}, n.Name)
 }
 
 func isMessageAction(name string) bool {
