@@ -396,3 +396,58 @@ func (a *App) SendWithAttachments(conversationID, text string, images []string, 
 			RequestID: requestID, Documents: atts, NewDocuments: fresh}, onEnd)
 	})
 }
+
+// PageImages are an attached PDF's first pages drawn as images, for the vision path.
+type PageImages struct {
+	Images     []string `json:"images"`     // data:image/png;base64 URLs, in page order from page 1
+	TotalPages int      `json:"totalPages"` // pages in the file: more than len(Images) when the rest were left out
+}
+
+// DocumentPagesAsImages draws the first maxPages pages of an attached PDF — a scan, whose
+// text cannot be read — as PNG images for a vision model. maxPages is the room the message
+// has left for images (1 to qwen.MaxImagesPerTurn). The file is found by its hash among the
+// files attached this session: its bytes are not kept after a restart. It needs nothing
+// from the history, like reading a file into a chip.
+func (a *App) DocumentPagesAsImages(hash string, maxPages int) (PageImages, error) {
+	if err := checkHash(hash); err != nil {
+		return PageImages{}, err
+	}
+	if maxPages < 1 || maxPages > qwen.MaxImagesPerTurn {
+		return PageImages{}, &chat.UserError{Kind: chat.KindInvalidInput,
+			Message: fmt.Sprintf("A message takes 1 to %d images.", qwen.MaxImagesPerTurn)}
+	}
+	f := a.docs.get(hash)
+	if f == nil {
+		return PageImages{}, &chat.UserError{Kind: chat.KindNotFound, Message: "Attach the file again to send its pages: its contents are not kept after a restart."}
+	}
+	// The same slots as reading files: drawing pages is as heavy, and shares the engine.
+	select {
+	case a.docs.slots <- struct{}{}:
+		defer func() { <-a.docs.slots }()
+	case <-a.root.Done():
+		return PageImages{}, &chat.UserError{Kind: string(docs.KindTimeout), Message: "The app is closing.", Err: a.root.Err()}
+	}
+	start := time.Now()
+	r, err := a.extractor.RenderPages(a.root, f.name, f.data, docs.RenderLimits{MaxPages: maxPages, MaxBytes: qwen.MaxImageBytes})
+	if err != nil {
+		var de *docs.Error
+		if errors.As(err, &de) {
+			a.log.Info("pages not drawn", "kind", string(de.Kind), "bytes", len(f.data))
+			return PageImages{}, &chat.UserError{Kind: string(de.Kind), Message: de.Message, Err: err}
+		}
+		return PageImages{}, &chat.UserError{Kind: chat.KindInternal, Message: err.Error(), Err: err}
+	}
+	out := PageImages{TotalPages: r.TotalPages, Images: make([]string, 0, len(r.Pages))}
+	size := 0
+	for _, p := range r.Pages {
+		url := "data:image/png;base64," + base64.StdEncoding.EncodeToString(p.PNG)
+		// docs sizes every page under the limit; checked again because the send path will.
+		if err := qwen.CheckImage(url); err != nil {
+			return PageImages{}, &chat.UserError{Kind: chat.KindInternal, Message: fmt.Sprintf("Page %d of %s cannot be sent: %v.", p.Page, f.name, err), Err: err}
+		}
+		out.Images = append(out.Images, url)
+		size += len(p.PNG)
+	}
+	a.log.Info("pages drawn", "pages", len(out.Images), "of", out.TotalPages, "png_bytes", size, "ms", time.Since(start).Milliseconds())
+	return out, nil
+}

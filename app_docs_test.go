@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +13,9 @@ import (
 
 	"qwendesk/internal/chat"
 	"qwendesk/internal/docs"
+	"qwendesk/internal/docs/docstest"
 	"qwendesk/internal/fakedashscope"
+	"qwendesk/internal/qwen"
 	"qwendesk/internal/secrets"
 	"qwendesk/internal/store"
 )
@@ -193,4 +198,116 @@ func tinyPNG(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// scanFixture is a PDF printed by Chromium whose pages are only pictures (no text layer).
+func scanFixture(t *testing.T, pages int) []byte {
+	t.Helper()
+	if docstest.Chromium() == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; scripts/setup.sh installs it and CI must have it")
+		}
+		t.Skip("SKIPPED: chromium is not installed (run scripts/setup.sh); scans are untested here")
+	}
+	blocks := make([]string, pages)
+	for i := range blocks {
+		blocks[i] = docstest.ScanPage()
+	}
+	b, err := docstest.PrintPDF(context.Background(), filepath.Join("build", "test-cache", "docstest"), docstest.Page(docstest.FontCID, blocks...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A scan attached from the composer is flagged; its pages come back as PNG data: URLs, at
+// most as many as asked (the room left in the message) with the file's page count to say
+// what was left out; sent with a vision model they reach DashScope as image_url parts.
+func TestScanPagesGoToTheVisionModelAsImages(t *testing.T) {
+	a, _ := newDocsApp(t)
+	res, err := a.AttachData("扫描件.pdf", base64.StdEncoding.EncodeToString(scanFixture(t, 8)))
+	if err != nil || res.Document == nil || !res.Document.NoTextLayer || res.Document.Pages != 8 {
+		t.Fatalf("scan chip %+v %+v %v", res.Document, res.Error, err)
+	}
+	pages, err := a.DocumentPagesAsImages(res.Document.Hash, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages.Images) != 4 || pages.TotalPages != 8 {
+		t.Fatalf("%d images of %d pages; want 4 of 8", len(pages.Images), pages.TotalPages)
+	}
+	for i, url := range pages.Images {
+		b64, ok := strings.CutPrefix(url, "data:image/png;base64,")
+		raw, err := base64.StdEncoding.DecodeString(b64)
+		if !ok || err != nil {
+			t.Fatalf("image %d is not a PNG data URL: %.40s", i, url)
+		}
+		img, err := png.Decode(bytes.NewReader(raw))
+		if err != nil || max(img.Bounds().Dx(), img.Bounds().Dy()) > 1600 {
+			t.Fatalf("image %d: %v, %v", i, err, img.Bounds())
+		}
+	}
+
+	conv, _ := a.NewConversation()
+	if _, err := a.UpdateConversationSettings(conv.ID, chat.ConversationSettings{Model: "qwen3-vl-plus"}); err != nil {
+		t.Fatal(err)
+	}
+	turn, err := a.SendWithAttachments(conv.ID, "这份扫描件写了什么？", pages.Images, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if end := a.events.waitEnd(t, turn.RequestID); end != chat.EventDone {
+		t.Fatalf("turn ended with %s", end)
+	}
+	r := lastChat(t, a.fake)
+	var body struct {
+		Messages []struct {
+			Content json.RawMessage `json:"content"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(r.Body, &body); err != nil || len(body.Messages) == 0 {
+		t.Fatalf("request body: %v", err)
+	}
+	var parts []struct {
+		Type     string `json:"type"`
+		ImageURL struct {
+			URL string `json:"url"`
+		} `json:"image_url"`
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal(body.Messages[len(body.Messages)-1].Content, &parts); err != nil {
+		t.Fatalf("the question was not sent as content parts: %v", err)
+	}
+	if r.Model != "qwen3-vl-plus" || len(parts) != 5 || parts[4].Text != "这份扫描件写了什么？" {
+		t.Fatalf("model %s, %d parts", r.Model, len(parts))
+	}
+	for i, p := range parts[:4] {
+		if p.Type != "image_url" || p.ImageURL.URL != pages.Images[i] {
+			t.Errorf("part %d is %q, not page %d's image", i, p.Type, i+1)
+		}
+	}
+}
+
+func TestDocumentPagesAsImagesRefusals(t *testing.T) {
+	a, _ := newDocsApp(t)
+	txt, err := a.AttachData("notes.txt", base64.StdEncoding.EncodeToString([]byte("plain notes")))
+	if err != nil || txt.Document == nil {
+		t.Fatal(txt, err)
+	}
+	for _, c := range []struct {
+		name     string
+		hash     string
+		maxPages int
+		kind     string
+	}{
+		{"a malformed hash", "../../etc/passwd", 1, chat.KindNotFound},
+		{"a file not attached this session", strings.Repeat("0", 64), 1, chat.KindNotFound},
+		{"no room for images", txt.Document.Hash, 0, chat.KindInvalidInput},
+		{"more than a message takes", txt.Document.Hash, qwen.MaxImagesPerTurn + 1, chat.KindInvalidInput},
+		{"not a PDF", txt.Document.Hash, 1, string(docs.KindNotPDF)},
+	} {
+		if _, err := a.DocumentPagesAsImages(c.hash, c.maxPages); kindOf(err) != c.kind {
+			t.Errorf("%s: got %v, want kind %q", c.name, err, c.kind)
+		}
+	}
 }

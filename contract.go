@@ -38,7 +38,7 @@ func errorKinds() []string {
 		kinds = append(kinds, string(k))
 	}
 	for _, k := range []docs.ErrorKind{docs.KindEncrypted, docs.KindCorrupt, docs.KindEmpty, docs.KindTooLarge,
-		docs.KindUnsupported, docs.KindDisguised, docs.KindTimeout, docs.KindZipBomb} {
+		docs.KindUnsupported, docs.KindDisguised, docs.KindTimeout, docs.KindZipBomb, docs.KindNotPDF} {
 		kinds = append(kinds, string(k))
 	}
 	return kinds

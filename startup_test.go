@@ -94,7 +94,7 @@ var worksBeforeOpen = map[string]bool{
 	"ReloadToolsConfig": true, "ReplaceBrokenToolsConfig": true, "AnswerToolApproval": true, "PendingToolApprovals": true,
 	// Reading a file into a chip happens in memory; sending it or sizing it against the
 	// conversation waits for the history.
-	"AttachFiles": true, "AttachData": true, "PreviewDocument": true,
+	"AttachFiles": true, "AttachData": true, "PreviewDocument": true, "DocumentPagesAsImages": true,
 	"SaveFile": true, // a diagram or preview the window already shows, through the save dialog
 }
 

@@ -3,7 +3,11 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,5 +110,107 @@ func TestAttachPDFThroughTheFileChooser(t *testing.T) {
 	waitWindowText(t, 10*time.Second, "first part")
 	screenshot(t, "doc-06-first-part")
 	b.quit()
+	assertNoKeyIn(t, dataDir, key)
+}
+
+// A scan (a Chromium-printed PDF whose eight pages are only pictures) attached through the
+// GTK chooser: its chip says it has no text and offers "Send pages as images"; qwen-plus is
+// named as unable to see them. Pressed through the accessibility tree, the chip becomes six
+// images (a message's cap) and the composer says two pages were left out; the switch to a
+// vision model is pressed the same way, and the fake server receives the six pages as
+// image_url parts, in order, before the question.
+func TestScanSentAsPageImages(t *testing.T) {
+	clearKeychain(t)
+	key := testKey(t)
+	fake := fakedashscope.New(fakedashscope.Options{APIKey: key, ChunkDelay: 10 * time.Millisecond})
+	defer fake.Close()
+	blocks := make([]string, 8)
+	for i := range blocks {
+		blocks[i] = docstest.ScanPage()
+	}
+	pdf, err := docstest.PrintPDF(context.Background(), filepath.Join(os.TempDir(), "qwendesk-e2e-pdf"), docstest.Page(docstest.FontCID, blocks...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "scanned-contract.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := t.TempDir()
+	a := launch(t, dataDir, "DASHSCOPE_BASE_URL="+fake.BaseURL(), "DASHSCOPE_API_KEY="+key)
+	time.Sleep(2 * time.Second) // first paint
+
+	a.press("ctrl+o")
+	a.chooseFile(path)
+	if att := a.waitLog("attached", 1, 60*time.Second); att.str("type") != "pdf" {
+		t.Fatalf("attached as %q, want pdf", att.str("type"))
+	}
+	asImages := uiString(t, "en", "doc.asImages")
+	waitWindowText(t, 20*time.Second, "scanned-contract.pdf", "8 pages", uiString(t, "en", "doc.scanned"), asImages, "qwen-plus cannot see images")
+	screenshot(t, "scan-01-chip")
+
+	pressButton(t, asImages)
+	drawn := a.waitLog("pages drawn", 1, 60*time.Second)
+	if drawn["pages"] != float64(6) || drawn["of"] != float64(8) {
+		t.Fatalf("drew %v of %v pages, want 6 of 8", drawn["pages"], drawn["of"])
+	}
+	waitWindowText(t, 20*time.Second, "the first 6 of its 8 pages were turned into images")
+	waitGone(t, 10*time.Second, "the scan's chip", func(n axNode) bool { return n.Name == "scanned-contract.pdf" })
+	pressButton(t, "Switch to qwen3-vl-plus")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(300 * time.Millisecond) {
+		text, err := windowText(t)
+		if err == nil && strings.Contains(text, asImages) {
+			t.Fatal("the chip still offers its pages after they became images")
+		}
+		if err == nil && !strings.Contains(text, "cannot see images") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the vision notice is still shown after switching (read error: %v):\n%s", err, text)
+		}
+	}
+	screenshot(t, "scan-02-images")
+
+	question := "What does this scan say?"
+	a.clickControl("entry", uiString(t, "en", "composer.label"))
+	a.typeText(question)
+	a.press("Return")
+	if done := a.waitLog("turn finished", 1, turnTimeout); done.str("status") != "complete" {
+		t.Fatalf("turn ended %q", done.str("status"))
+	}
+	sent := lastChat(t, fake)
+	var body struct {
+		Messages []struct {
+			Content json.RawMessage `json:"content"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(sent.Body, &body); err != nil || len(body.Messages) == 0 {
+		t.Fatalf("request body: %v", err)
+	}
+	var parts []struct {
+		Type     string `json:"type"`
+		Text     string `json:"text"`
+		ImageURL struct {
+			URL string `json:"url"`
+		} `json:"image_url"`
+	}
+	if err := json.Unmarshal(body.Messages[len(body.Messages)-1].Content, &parts); err != nil {
+		t.Fatalf("the question was not sent as content parts: %v", err)
+	}
+	if sent.Model != "qwen3-vl-plus" || len(parts) != 7 || parts[6].Type != "text" || parts[6].Text != question {
+		t.Fatalf("model %q, %d parts; want qwen3-vl-plus with 6 images and the question", sent.Model, len(parts))
+	}
+	for i, p := range parts[:6] {
+		b64, ok := strings.CutPrefix(p.ImageURL.URL, "data:image/png;base64,")
+		raw, err := base64.StdEncoding.DecodeString(b64)
+		if p.Type != "image_url" || !ok || err != nil {
+			t.Fatalf("part %d is %q, not a PNG image", i, p.Type)
+		}
+		img, err := png.Decode(bytes.NewReader(raw))
+		if err != nil || max(img.Bounds().Dx(), img.Bounds().Dy()) != 1600 {
+			t.Fatalf("page %d: %v %v", i+1, err, img.Bounds())
+		}
+	}
+	a.quit()
 	assertNoKeyIn(t, dataDir, key)
 }

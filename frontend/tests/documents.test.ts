@@ -12,19 +12,24 @@ afterEach(() => {
   setLanguage('en');
 });
 
-function composer(opts: { model?: string; value?: string } = {}) {
+function composer(opts: { model?: string; value?: string; images?: string[]; models?: string[] } = {}) {
   const fb = fakeBackend();
   const docs = new DocumentDraft(fb.api);
   const used: string[] = [];
   let sent = 0;
-  render(Composer, {
+  const view = render(Composer, {
     value: opts.value ?? '',
+    attachments: opts.images ?? [],
     busy: false,
     model: opts.model ?? 'qwen-plus',
+    models: opts.models,
     docs,
     onSend: () => sent++,
     onStop: () => {},
-    onUseModel: (m: string) => used.push(m),
+    onUseModel: (m: string) => {
+      used.push(m);
+      void view.rerender({ model: m }); // as ChatView does: the model prop follows the pick
+    },
   });
   return { fb, docs, used, sent: () => sent };
 }
@@ -155,6 +160,92 @@ describe('attaching documents in the composer', () => {
     docs.items = [{ id: 'x', name: 'scan.pdf', state: 'ready', doc: attachment({ name: 'scan.pdf', noTextLayer: true, chars: 40, tokens: 20 }) }];
     expect((await screen.findByTestId('doc-scanned')).textContent).toContain('no text layer');
     expect(screen.getByTestId('doc-chip').textContent).toContain('scan: no text');
+  });
+});
+
+const scan = (over: Partial<ReturnType<typeof attachment>> = {}) =>
+  attachment({ name: 'scan.pdf', noTextLayer: true, pages: 2, chars: 0, tokens: 0, ...over });
+const thumbs = () => [...(screen.queryByTestId('attachments')?.querySelectorAll('img') ?? [])].map((i) => i.getAttribute('src'));
+
+describe('a scanned PDF sent as page images', () => {
+  it('offers "Send pages as images" on a scan only, not on a PDF with text or another file', async () => {
+    const { docs } = composer({ model: 'qwen3-vl-plus' });
+    docs.items = [
+      { id: 's', name: 'scan.pdf', state: 'ready', doc: scan() },
+      { id: 't', name: 'contract.pdf', state: 'ready', doc: attachment() },
+      { id: 'w', name: 'notes.docx', state: 'ready', doc: attachment({ name: 'notes.docx', type: 'docx', pages: 0 }) },
+    ];
+    await waitFor(() => expect(screen.getAllByTestId('doc-chip')).toHaveLength(3));
+    const offers = screen.getAllByTestId('doc-as-images');
+    expect(offers).toHaveLength(1);
+    expect(offers[0].closest('[data-testid="doc-chip"]')?.getAttribute('aria-label')).toBe('scan.pdf');
+    expect(offers[0].textContent?.trim()).toBe('Send pages as images');
+  });
+
+  it('replaces the chip with an image per page, asking Go for no more pages than the message has room for', async () => {
+    const { fb, docs } = composer({ model: 'qwen3-vl-plus', images: ['data:image/png;base64,b2xk'] });
+    docs.items = [{ id: 's', name: 'scan.pdf', state: 'ready', doc: scan() }];
+    await fireEvent.click(await screen.findByTestId('doc-as-images'));
+    await waitFor(() => expect(screen.queryByTestId('doc-chip')).toBeNull());
+    expect(fb.api.documentPagesAsImages).toHaveBeenCalledWith('a'.repeat(64), 5); // 6 per message, one taken
+    expect(thumbs()).toEqual(['data:image/png;base64,b2xk', 'data:image/png;base64,cGFnZQ0', 'data:image/png;base64,cGFnZQ1']);
+    expect(docs.items).toEqual([]);
+    expect(screen.queryByTestId('doc-pages-note')).toBeNull(); // every page fitted
+    expect(screen.queryByTestId('doc-scanned')).toBeNull();
+    expect(screen.queryByTestId('vision-notice')).toBeNull(); // the model sees images
+  });
+
+  it('says how many pages became images when the PDF has more than a message takes', async () => {
+    const { fb, docs } = composer({ model: 'qwen3-vl-plus' });
+    fb.api.documentPagesAsImages.mockResolvedValueOnce({ images: Array.from({ length: 6 }, (_, i) => `data:image/png;base64,p${i}`), totalPages: 14 });
+    docs.items = [{ id: 's', name: 'scan.pdf', state: 'ready', doc: scan({ pages: 14 }) }];
+    await fireEvent.click(await screen.findByTestId('doc-as-images'));
+    const note = await screen.findByTestId('doc-pages-note');
+    expect(note.textContent).toContain('the first 6 of its 14 pages were turned into images');
+    expect(thumbs()).toHaveLength(6);
+  });
+
+  it('with no image slot left it says so and asks Go for nothing', async () => {
+    const full = Array.from({ length: 6 }, (_, i) => `data:image/png;base64,f${i}`);
+    const { fb, docs } = composer({ model: 'qwen3-vl-plus', images: full });
+    docs.items = [{ id: 's', name: 'scan.pdf', state: 'ready', doc: scan() }];
+    await fireEvent.click(await screen.findByTestId('doc-as-images'));
+    expect((await screen.findByTestId('doc-pages-note')).textContent).toContain('at most 6 images');
+    expect(fb.api.documentPagesAsImages).not.toHaveBeenCalled();
+    expect(screen.getByTestId('doc-chip')).toBeTruthy();
+  });
+
+  it('keeps the chip, with the reason, when Go cannot draw the pages', async () => {
+    const { fb, docs } = composer({ model: 'qwen3-vl-plus' });
+    fb.api.documentPagesAsImages.mockRejectedValueOnce({ kind: 'not_found', message: 'Attach the file again to send its pages.' });
+    docs.items = [{ id: 's', name: 'scan.pdf', state: 'ready', doc: scan() }];
+    await fireEvent.click(await screen.findByTestId('doc-as-images'));
+    expect((await screen.findByTestId('doc-problem')).textContent).toContain('Attach the file again');
+    expect(screen.getByTestId('doc-chip')).toBeTruthy();
+    expect(thumbs()).toEqual([]);
+  });
+
+  it('says when the model cannot see images and switches to a vision model the account lists', async () => {
+    const { docs, used } = composer({ model: 'qwen-plus', models: ['qwen-plus', 'qwen-vl-max', 'qwen-max'] });
+    docs.items = [{ id: 's', name: 'scan.pdf', state: 'ready', doc: scan() }];
+    const notice = await screen.findByTestId('vision-notice');
+    expect(notice.textContent).toContain('qwen-plus cannot see images');
+    await fireEvent.click(screen.getByTestId('doc-as-images'));
+    await waitFor(() => expect(thumbs()).toHaveLength(2));
+    expect(screen.getByTestId('vision-notice')).toBeTruthy(); // the images are still waiting for one
+    await fireEvent.click(screen.getByTestId('use-vision'));
+    expect(used).toEqual(['qwen-vl-max']);
+    await waitFor(() => expect(screen.queryByTestId('vision-notice')).toBeNull());
+  });
+
+  it('offers qwen3-vl-plus when the account lists no vision model, in Chinese too', async () => {
+    setLanguage('zh');
+    const { docs, used } = composer({ model: 'qwen-max', models: ['qwen-max'] });
+    docs.items = [{ id: 's', name: '扫描件.pdf', state: 'ready', doc: scan({ name: '扫描件.pdf' }) }];
+    expect((await screen.findByTestId('doc-as-images')).textContent?.trim()).toBe('以图片发送页面');
+    expect(screen.getByTestId('vision-notice').textContent).toContain('qwen-max 不能识别图片');
+    await fireEvent.click(screen.getByTestId('use-vision'));
+    expect(used).toEqual(['qwen3-vl-plus']);
   });
 });
 

@@ -3,7 +3,7 @@ import { vi } from 'vitest';
 import type { Backend } from '../src/lib/bridge';
 import type { EventName, EventPayloads } from '../src/lib/events';
 import type { StartupState } from '../src/lib/contract.gen';
-import type { AttachResult, Attachment, ContextBudget, DocumentPreview, DocumentRef } from '../src/lib/types';
+import type { AttachResult, Attachment, ContextBudget, DocumentPreview, DocumentRef, PageImages } from '../src/lib/types';
 import type { AppStatus, Conversation, ConversationPage, ConversationSettings, ConversationSummary, ImportResult, KeyStatus, SearchGroup, Turn, ViewState, Preferences, Price, UsageReport } from '../src/lib/types';
 
 export function attachment(over: Partial<Attachment> = {}): Attachment {
@@ -113,6 +113,10 @@ export function fakeBackend() {
     previewDocument: vi.fn(async (_h: string, name: string): Promise<DocumentPreview> => ({ text: `=== ${name} ===\ntext`, chars: 10, shortened: false })),
     budget: vi.fn(async (_c: string, model: string): Promise<ContextBudget> => contextBudget({ model })),
     uploadDocument: vi.fn(async (hash: string, name: string): Promise<Attachment> => attachment({ hash, name, mode: 'file', fileId: 'file-fe-1' })),
+    documentPagesAsImages: vi.fn(async (_h: string, maxPages: number): Promise<PageImages> => ({
+      images: Array.from({ length: Math.min(maxPages, 2) }, (_, i) => `data:image/png;base64,cGFnZQ${i}`),
+      totalPages: 2,
+    })),
     promptPresets: vi.fn(async () => [{ name: 'Translator', prompt: 'Translate.' }]),
     setPromptPresets: vi.fn(async (p: { name: string; prompt: string }[]) => p),
     stop: vi.fn(async () => {}),

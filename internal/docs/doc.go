@@ -23,6 +23,13 @@
 //     1 GiB of memory
 //   - a panic in any reader becomes KindCorrupt
 //
+// # Page images (RenderPages, for scans)
+//
+// A PDF's first pages drawn as opaque RGB PNGs for a vision model (DefaultRenderLimits): at
+// most 6 pages, 150 DPI, at most 1,600 px on the longest side, and a size shrunk until an
+// incompressible PNG of it would still be under 10 MB, so no page needs a second try. Drawing
+// goes through the same engine instances and kill-on-timeout as extraction (60 s).
+//
 // # Tokens
 //
 // EstimateTokens counts each CJK character as one token and other characters as a quarter

@@ -10,6 +10,7 @@ import (
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
+	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
 	"github.com/klippa-app/go-pdfium/webassembly"
 	"github.com/tetratelabs/wazero"
@@ -70,67 +71,62 @@ func (p *pdfEngine) close() error {
 	return err
 }
 
-// extract reads every page's text. It runs on its own goroutine; when ctx ends first the
-// instance is killed, which interrupts PDFium mid-parse and frees its memory, and the caller
-// gets a timeout at once.
+// extract reads every page's text.
 func (p *pdfEngine) extract(ctx context.Context, name string, data []byte) (*Document, error) {
+	return withInstance(p, ctx, name, func(inst pdfium.Pdfium) (*Document, error) { return pdfPages(inst, name, data) })
+}
+
+// withInstance runs fn on an engine instance, on its own goroutine. When ctx ends first the
+// instance is killed, which interrupts PDFium mid-call and frees its memory, and the caller
+// gets a timeout at once. Every use of the engine goes through here, so text extraction and
+// page rendering share the same instances (at most two at once) and the same time rules.
+func withInstance[T any](p *pdfEngine, ctx context.Context, name string, fn func(pdfium.Pdfium) (T, error)) (T, error) {
+	var zero T
 	pool, err := p.start()
 	if err != nil {
-		return nil, newError(KindUnsupported, name, err, "PDF files cannot be read on this computer (the PDF engine did not start).")
+		return zero, newError(KindUnsupported, name, err, "PDF files cannot be read on this computer (the PDF engine did not start).")
 	}
 	inst, err := pool.GetInstanceWithContext(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, errTimeout(name, err)
+			return zero, errTimeout(name, err)
 		}
-		return nil, errCorrupt(name, err, "the PDF engine is unavailable")
+		return zero, errCorrupt(name, err, "the PDF engine is unavailable")
 	}
 	type result struct {
-		doc *Document
+		v   T
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				done <- result{nil, errCorrupt(name, fmt.Errorf("panic: %v", r), "the PDF reader failed on it")}
+				done <- result{zero, errCorrupt(name, fmt.Errorf("panic: %v", r), "the PDF reader failed on it")}
 			}
 		}()
-		d, err := pdfPages(inst, name, data)
-		done <- result{d, err}
+		v, err := fn(inst)
+		done <- result{v, err}
 	}()
 	select {
 	case r := <-done:
 		inst.Close()
-		return r.doc, r.err
+		return r.v, r.err
 	case <-ctx.Done():
 		inst.Kill()
-		return nil, errTimeout(name, ctx.Err())
+		return zero, errTimeout(name, ctx.Err())
 	}
 }
 
 func pdfPages(inst pdfium.Pdfium, name string, data []byte) (*Document, error) {
-	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
+	doc, pages, err := openPDF(inst, name, data)
 	if err != nil {
-		switch {
-		case errors.Is(err, pdfiumerrors.ErrPassword), errors.Is(err, pdfiumerrors.ErrSecurity):
-			return nil, errEncrypted(name, err)
-		default:
-			return nil, errCorrupt(name, err, "PDFium could not open it")
-		}
+		return nil, err
 	}
-	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
-	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
-	if err != nil {
-		return nil, errCorrupt(name, err, "its page tree is broken")
-	}
-	if pc.PageCount == 0 {
-		return nil, errCorrupt(name, nil, "it has no pages")
-	}
-	d := &Document{Pages: pc.PageCount}
-	for i := range pc.PageCount {
+	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc})
+	d := &Document{Pages: pages}
+	for i := range pages {
 		t, err := inst.GetPageText(&requests.GetPageText{Page: requests.Page{
-			ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}}})
+			ByIndex: &requests.PageByIndex{Document: doc, Index: i}}})
 		if err != nil {
 			return nil, errCorrupt(name, err, fmt.Sprintf("page %d cannot be read", i+1))
 		}
@@ -139,4 +135,27 @@ func pdfPages(inst pdfium.Pdfium, name string, data []byte) (*Document, error) {
 		d.Parts = append(d.Parts, Part{Label: fmt.Sprintf("page %d", i+1), Text: strings.TrimSpace(text)})
 	}
 	return d, nil
+}
+
+// openPDF opens data and counts its pages; the caller closes the document.
+func openPDF(inst pdfium.Pdfium, name string, data []byte) (references.FPDF_DOCUMENT, int, error) {
+	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
+	if err != nil {
+		switch {
+		case errors.Is(err, pdfiumerrors.ErrPassword), errors.Is(err, pdfiumerrors.ErrSecurity):
+			return "", 0, errEncrypted(name, err)
+		default:
+			return "", 0, errCorrupt(name, err, "PDFium could not open it")
+		}
+	}
+	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
+	if err != nil {
+		inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
+		return "", 0, errCorrupt(name, err, "its page tree is broken")
+	}
+	if pc.PageCount == 0 {
+		inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
+		return "", 0, errCorrupt(name, nil, "it has no pages")
+	}
+	return doc.Document, pc.PageCount, nil
 }

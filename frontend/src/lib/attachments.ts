@@ -41,3 +41,10 @@ export function modelSeesImages(model: string): boolean {
   const m = model.toLowerCase();
   return m.includes('-vl') || m.startsWith('qvq') || m.includes('omni');
 }
+
+/** The vision model to offer when the current one cannot see images: qwen3-vl-plus when the
+ * account lists it (or lists nothing), else the first vision model it lists. */
+export function visionModelFor(models: string[]): string {
+  const seeing = models.filter(modelSeesImages);
+  return seeing.includes('qwen3-vl-plus') || !seeing.length ? 'qwen3-vl-plus' : seeing[0];
+}

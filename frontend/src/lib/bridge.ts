@@ -58,6 +58,8 @@ export const backend = {
   budget: (conversationId: string, model: string) => go().Budget(conversationId, model),
   /** Uploads an attachment to DashScope's file API for qwen-long; resolves with its chip in "file" mode. */
   uploadDocument: (hash: string, name: string) => go().UploadDocument(hash, name),
+  /** A scan's first pages (at most maxPages) drawn as PNG data: URLs, for the image path. */
+  documentPagesAsImages: (hash: string, maxPages: number) => go().DocumentPagesAsImages(hash, maxPages),
   /** Like sendWithImages, with documents (their text goes in the message, or a fileid:// reference). */
   sendWithAttachments: (conversationId: string, text: string, images: string[], documents: DocumentRef[]) =>
     go().SendWithAttachments(conversationId, text, images, documents),

@@ -112,6 +112,12 @@ export interface KeyStatus {
   rejected: RejectedKey[];
 }
 
+/** Go: main.PageImages */
+export interface PageImages {
+  images: string[];
+  totalPages: number;
+}
+
 /** Go: main.ImportResult */
 export interface ImportResult {
   conversations: number;
@@ -592,6 +598,7 @@ export interface BoundApp {
   DeleteConversation(id: string): Promise<void>;
   DeleteKey(): Promise<KeyStatus>;
   DeleteMessage(conversationID: string, messageID: string): Promise<Conversation>;
+  DocumentPagesAsImages(hash: string, maxPages: number): Promise<PageImages>;
   EditMessage(conversationID: string, messageID: string, text: string): Promise<Turn>;
   EditToolServer(name: string, server: ServerInput): Promise<ServerStatus>;
   ExportConversations(ids: string[], format: string): Promise<string>;
@@ -714,4 +721,5 @@ export const ERROR_KINDS = [
   "doc_disguised",
   "doc_timeout",
   "doc_too_much_data",
+  "doc_not_pdf",
 ] as const;

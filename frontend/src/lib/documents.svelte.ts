@@ -5,13 +5,15 @@ import type { Backend } from './bridge';
 import { toTurnError } from './errors';
 import type { Attachment, ContextBudget, DocumentRef, TurnError } from './types';
 
-export type DocumentBackend = Pick<Backend, 'attachFiles' | 'attachData' | 'previewDocument' | 'budget' | 'uploadDocument'>;
+export type DocumentBackend = Pick<Backend, 'attachFiles' | 'attachData' | 'previewDocument' | 'budget' | 'uploadDocument' | 'documentPagesAsImages'>;
 
 /** One attachment in the composer: being read, ready (a chip), or refused with a reason. */
 export interface DraftDocument {
   id: string;
   name: string;
   state: 'reading' | 'ready' | 'failed';
+  /** Its pages are being drawn as images (a scan on its way to the image path). */
+  converting?: boolean;
   doc?: Attachment;
   error?: TurnError;
 }
@@ -101,7 +103,7 @@ export class DocumentDraft {
   uploading = $state(false);
 
   readonly ready = $derived(this.items.filter((i) => i.state === 'ready' && i.doc).map((i) => i.doc!));
-  readonly reading = $derived(this.items.some((i) => i.state === 'reading'));
+  readonly reading = $derived(this.items.some((i) => i.state === 'reading' || i.converting));
 
   /** onImage receives images chosen in the native picker: they take the vision path. */
   constructor(
@@ -192,6 +194,26 @@ export class DocumentDraft {
       return false;
     } finally {
       this.uploading = false;
+    }
+  }
+
+  /**
+   * Turns a scan into images: Go draws its first `room` pages, and on success the chip is
+   * removed and the images are returned for the image path. On failure the chip stays, with
+   * the reason, and null is returned.
+   */
+  async pagesAsImages(id: string, room: number): Promise<{ images: string[]; totalPages: number } | null> {
+    const item = this.items.find((i) => i.id === id);
+    if (!item?.doc || room < 1) return null;
+    const set = (patch: Partial<DraftDocument>) => (this.items = this.items.map((i) => (i.id === id ? { ...i, ...patch } : i)));
+    set({ converting: true, error: undefined });
+    try {
+      const r = await this.api.documentPagesAsImages(item.doc.hash, room);
+      this.items = this.items.filter((i) => i.id !== id);
+      return { images: r.images ?? [], totalPages: r.totalPages };
+    } catch (err) {
+      set({ converting: false, error: toTurnError(err) });
+      return null;
     }
   }
 

@@ -7,6 +7,7 @@ export type {
   ContextBudget,
   DocumentPreview,
   DocumentRef,
+  PageImages,
   BuildInfo,
   Conversation,
   ConversationPage,

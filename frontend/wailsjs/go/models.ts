@@ -525,6 +525,20 @@ export namespace main {
 	        this.problem = source["problem"];
 	    }
 	}
+	export class PageImages {
+	    images: string[];
+	    totalPages: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PageImages(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.images = source["images"];
+	        this.totalPages = source["totalPages"];
+	    }
+	}
 	export class StartupState {
 	    ready: boolean;
 	    failed: string;

@@ -32,6 +32,8 @@ export function DeleteKey():Promise<secrets.Status>;
 
 export function DeleteMessage(arg1:string,arg2:string):Promise<chat.Conversation>;
 
+export function DocumentPagesAsImages(arg1:string,arg2:number):Promise<main.PageImages>;
+
 export function EditMessage(arg1:string,arg2:string,arg3:string):Promise<chat.Turn>;
 
 export function EditToolServer(arg1:string,arg2:tools.ServerInput):Promise<tools.ServerStatus>;

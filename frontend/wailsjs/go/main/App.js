@@ -50,6 +50,10 @@ export function DeleteMessage(arg1, arg2) {
   return window['go']['main']['App']['DeleteMessage'](arg1, arg2);
 }
 
+export function DocumentPagesAsImages(arg1, arg2) {
+  return window['go']['main']['App']['DocumentPagesAsImages'](arg1, arg2);
+}
+
 export function EditMessage(arg1, arg2, arg3) {
   return window['go']['main']['App']['EditMessage'](arg1, arg2, arg3);
 }
