@@ -260,6 +260,10 @@ func (a *App) document(hash string) (store.Document, error) {
 	if f := a.docs.get(hash); f != nil {
 		return f.doc, nil
 	}
+	// Not read this session: it is in the history, which may still be opening.
+	if err := a.opened(); err != nil {
+		return store.Document{}, err
+	}
 	d, err := a.history.Document(a.root, hash)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Document{}, &chat.UserError{Kind: chat.KindNotFound, Message: "That file is no longer attached: attach it again."}

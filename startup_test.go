@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -258,5 +259,22 @@ func TestFailedOpenReachesTheWindow(t *testing.T) {
 	}
 	if _, err := app.ListConversations("", 50); kindOf(err) != chat.KindStarting {
 		t.Fatalf("ListConversations after a failed open: %v", err)
+	}
+}
+
+// A chip of an earlier session is previewed from the history: before it is open, that is a
+// "still starting" answer, not a nil history.
+func TestPreviewOfAStoredDocumentWaitsForTheHistory(t *testing.T) {
+	app, _, _ := newOpeningApp(t)
+	app.openInBackground(func(ctx context.Context, _ func(store.Progress)) (services, error) {
+		<-ctx.Done()
+		return services{}, ctx.Err()
+	})
+	t.Cleanup(func() {
+		app.shutdown(context.Background())
+		app.closeServices()
+	})
+	if _, err := app.PreviewDocument(strings.Repeat("ab", 32), "old.pdf"); kindOf(err) != chat.KindStarting {
+		t.Fatalf("PreviewDocument of a stored file before the history is open: %v, want kind %q", err, chat.KindStarting)
 	}
 }
