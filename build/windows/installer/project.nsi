@@ -111,6 +111,9 @@ Section "uninstall"
     RMDir /r "$AppData\${PRODUCT_EXECUTABLE}" # Remove the WebView2 DataPath
 
     RMDir /r $INSTDIR
+    # The default InstallDir's parent (the company folder) was made by the installer: without
+    # /r it goes only when empty, so another program's files in it stay.
+    RMDir "$PROGRAMFILES64\${INFO_COMPANYNAME}"
 
     Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
     Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
