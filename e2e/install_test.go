@@ -379,14 +379,18 @@ func TestWindowsInstallerUnderWine(t *testing.T) {
 		}
 	}
 
-	// 2. The user's history, where the app keeps it on Windows.
+	// 2. The user's history, where the app keeps it on Windows, and WebView2's cache, which
+	// it keeps in %AppData%\<exe name> (go-webview2's default; the app sets no other).
 	history := w.unixPath(appData + `\QwenDesk\history.db`)
 	historyBytes := []byte("SQLite format 3\x00 a conversation the uninstaller must keep")
-	if err := os.MkdirAll(filepath.Dir(history), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(history, historyBytes, 0o600); err != nil {
-		t.Fatal(err)
+	webviewCache := w.unixPath(appData + `\QwenDesk.exe\EBWebView\Local State`)
+	for path, data := range map[string][]byte{history: historyBytes, webviewCache: []byte("{}")} {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	// 3. Uninstall the way Apps & features does when asked for a quiet uninstall. An NSIS
@@ -402,6 +406,7 @@ func TestWindowsInstallerUnderWine(t *testing.T) {
 		"the desktop shortcut":    desktopLnk,
 		// The folder above is the company's, made by the installer and empty now.
 		"the empty QwenDesk folder in Program Files": programFiles + `\QwenDesk`,
+		"WebView2's cache":                           appData + `\QwenDesk.exe`,
 	} {
 		if _, err := os.Lstat(w.unixPath(path)); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("uninstalling left %s: %s (%v)", what, path, err)
