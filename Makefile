@@ -106,7 +106,8 @@ test-dev: setup
 	./scripts/dev-test.sh $(ARTIFACTS)
 
 ## test-install: installs the .deb from make dist over an older one (apt), launches the installed
-## app under Xvfb, and checks the Windows files' icon and version (needs root or sudo)
+## app under Xvfb, checks the Windows files' icon and version, and installs and uninstalls the
+## Windows installer under wine (needs root or sudo)
 test-install:
 	mkdir -p $(ARTIFACTS)
 	VERSION=$(VERSION) ./scripts/test-install.sh build/dist $(ARTIFACTS)

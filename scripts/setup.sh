@@ -14,6 +14,7 @@ PACKAGES=(
   fonts-noto-cjk fonts-noto-color-emoji                # Chinese text and emoji
   dpkg-dev nsis desktop-file-utils openbox             # make dist (.deb, Windows installer) and its install test
   chromium fonts-wqy-microhei qpdf                     # internal/docs tests print and encrypt their PDFs
+  wine wine64 wine32:i386                              # make test-install runs the NSIS installer (a 32-bit program)
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -27,6 +28,12 @@ install_debian_packages() {
   say "Installing Debian packages: ${missing[*]}"
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  # wine32 is an i386 package: dpkg must know the architecture before apt-get update reads
+  # its package lists. Added only when missing, so a second run changes nothing.
+  if printf '%s\n' "${missing[@]}" | grep -q ':i386$' && ! dpkg --print-foreign-architectures | grep -qx i386; then
+    say "Adding the i386 architecture (for wine32)"
+    $sudo dpkg --add-architecture i386
+  fi
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 }

@@ -2,8 +2,10 @@
 # make test-install: the release files of `make dist`, used as a user would. Installs the .deb
 # with apt on this machine over an older release, launches the installed /usr/bin/qwendesk
 # under Xvfb with a window manager (screenshots show its title bar and icon), checks that the
-# upgrade kept the history and the key and that removing the package keeps them too, and
-# reads the icon and version resources of the Windows files. Needs root or password-less sudo.
+# upgrade kept the history and the key and that removing the package keeps them too, reads
+# the icon and version resources of the Windows files, and runs the Windows installer and its
+# uninstaller under wine in a private prefix (wine's first boot makes this ~40 s). Needs root
+# or password-less sudo.
 #   scripts/test-install.sh [DIST_DIR] [ARTIFACT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,5 +50,5 @@ export QWENDESK_DEB_NEW="$new_deb" QWENDESK_DIST_DIR="$dist"
 export QWENDESK_VERSION_OLD=$old_version QWENDESK_VERSION_NEW="$version"
 export QWENDESK_DEB_VERSION_OLD="$old_deb_version" QWENDESK_DEB_VERSION_NEW="$deb_version"
 export QWENDESK_VERSION_WINDOWS="$(scripts/version.sh windows)"
-E2E_TAGS=e2e,install E2E_RUN='TestDebInstall|TestWindowsFiles' E2E_WM=openbox \
+E2E_TAGS=e2e,install E2E_RUN='TestDebInstall|TestWindowsFiles|TestWindowsInstaller' E2E_WM=openbox \
   scripts/e2e.sh "$dist/qwendesk-$version-linux-amd64" "$artifacts"

@@ -108,9 +108,18 @@ SectionEnd
 Section "uninstall"
     !insertmacro wails.setShellContext
 
-    RMDir /r "$AppData\${PRODUCT_EXECUTABLE}" # Remove the WebView2 DataPath
+    # WebView2's cache is in the user's %AppData%\QwenDesk.exe (go-webview2's default data
+    # path). $AppData follows the shell context, which is "all users" (C:\ProgramData) for this
+    # admin uninstaller, so switch to the user's for this one folder. %AppData%\QwenDesk (the
+    # history) stays.
+    SetShellVarContext current
+    RMDir /r "$AppData\${PRODUCT_EXECUTABLE}"
+    !insertmacro wails.setShellContext
 
     RMDir /r $INSTDIR
+    # The default InstallDir's parent (the company folder) was made by the installer: without
+    # /r it goes only when empty, so another program's files in it stay.
+    RMDir "$PROGRAMFILES64\${INFO_COMPANYNAME}"
 
     Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
     Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
