@@ -14,7 +14,23 @@ artifacts="${2:?usage: e2e.sh BINARY ARTIFACT_DIR}"
 # Keep Go's caches where they are before HOME moves.
 export GOPATH="$(go env GOPATH)" GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)"
 home="$(mktemp -d /tmp/qwendesk-e2e-home.XXXXXX)"
-trap 'rm -rf "$home"' EXIT
+# The GTK file chooser (the attachment tests) starts xdg-document-portal, whose FUSE mount in
+# $home/.cache/doc can outlive the D-Bus session by a moment: unmount what is mounted below
+# $home, then remove it, a few times if need be. The tests' own status is what the script
+# exits with.
+cleanup() {
+  local status=$? mount
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    while read -r _ mount _; do
+      case "$mount" in "$home"/*) fusermount -uz "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true ;; esac
+    done < /proc/mounts
+    rm -rf "$home" 2>/dev/null && exit "$status"
+    sleep 0.5
+  done
+  echo "e2e: could not remove $home" >&2
+  exit "$status"
+}
+trap cleanup EXIT
 export HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache"
 mkdir -p "$XDG_DATA_HOME/keyrings" "$home/tmp" && chmod 700 "$XDG_DATA_HOME/keyrings"
 # The app's temporary files (and the tests' data folders) land in HOME too, where the key-leak
