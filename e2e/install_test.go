@@ -197,9 +197,12 @@ func TestDebInstallLaunchAndUpgradeKeepHistoryAndKey(t *testing.T) {
 	time.Sleep(time.Second)
 	screenshot(t, "21-upgraded-chat")
 
-	// The About dialog: the sidebar's ⓘ button, bottom right of the 260 px sidebar.
-	b.click(232, 733)
-	time.Sleep(800 * time.Millisecond)
+	// The About dialog of the installed, upgraded app says the new version.
+	b.clickControl("push button", uiString(t, "en", "sidebar.about"))
+	_, tree, at := waitNode(t, 10*time.Second, "the About dialog", func(n axNode) bool { return n.Role == "dialog" && n.Name == "QwenDesk" })
+	if want := strings.ReplaceAll(uiString(t, "en", "about.version"), "{version}", newVersion); !strings.Contains(treeText(subtree(tree, at)), want) {
+		t.Errorf("the installed app's About does not show %q:\n%s", want, treeText(subtree(tree, at)))
+	}
 	screenshot(t, "22-about-version")
 	b.quit()
 
