@@ -130,17 +130,22 @@ func (a *App) startup(ctx context.Context) {
 func (a *App) shutdown(ctx context.Context) {
 	a.inflight.CancelAll()
 	a.stopAll() // also stops a migration still running (startup.go)
-	if a.opened() != nil {
+	// The tool servers started with the window, whether or not the history is open yet.
+	defer func() {
+		if a.tools != nil {
+			_ = a.tools.Close() // no server outlives the app
+		}
+		_ = a.extractor.Close()
+	}()
+	select {
+	case <-a.gate.readyCh:
+	default:
 		a.log.Info("app stopped while the history was still opening")
 		return
 	}
 	if !a.chat.Wait(time.Second) {
 		a.log.Warn("shutdown: some replies did not finish in time")
 	}
-	if a.tools != nil {
-		_ = a.tools.Close() // no server outlives the app
-	}
-	_ = a.extractor.Close()
 	a.log.Info("app stopped")
 }
 

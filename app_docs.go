@@ -150,11 +150,28 @@ func (a *App) attachPath(path string) AttachResult {
 		// Refused before reading: a 4 GB file must not be loaded to be told it is too large.
 		return failed(name, tooLarge(name, info.Size()))
 	}
+	// The slot is taken before reading, so twenty picked files are not all in memory at once.
+	release, busy := a.extractionSlot()
+	if busy != nil {
+		return failed(name, busy)
+	}
+	defer release()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return failed(name, &chat.UserError{Kind: chat.KindPermission, Message: fmt.Sprintf("%s cannot be read: %v", name, err)})
 	}
 	return a.attach(name, data)
+}
+
+// extractionSlot waits for one of the slots that bound how many files are read, extracted or
+// drawn at once, or for the app to close.
+func (a *App) extractionSlot() (release func(), closing *chat.UserError) {
+	select {
+	case a.docs.slots <- struct{}{}:
+		return func() { <-a.docs.slots }, nil
+	case <-a.root.Done():
+		return nil, &chat.UserError{Kind: string(docs.KindTimeout), Message: "The app is closing.", Err: a.root.Err()}
+	}
 }
 
 // AttachData reads a file dropped or pasted into the window; data is its content in base64.
@@ -167,12 +184,16 @@ func (a *App) AttachData(name, data string) (AttachResult, error) {
 	if err != nil {
 		return AttachResult{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: "The file's data did not arrive intact."}
 	}
+	release, busy := a.extractionSlot()
+	if busy != nil {
+		return failed(name, busy), nil
+	}
+	defer release()
 	return a.attach(name, raw), nil
 }
 
+// attach extracts a file's text into a chip; the caller holds an extraction slot.
 func (a *App) attach(name string, data []byte) AttachResult {
-	a.docs.slots <- struct{}{}
-	defer func() { <-a.docs.slots }()
 	start := time.Now()
 	d, err := a.extractor.Extract(a.root, name, data, docs.Limits{})
 	if err != nil {
@@ -425,12 +446,11 @@ func (a *App) DocumentPagesAsImages(hash string, maxPages int) (PageImages, erro
 		return PageImages{}, &chat.UserError{Kind: chat.KindNotFound, Message: "Attach the file again to send its pages: its contents are not kept after a restart."}
 	}
 	// The same slots as reading files: drawing pages is as heavy, and shares the engine.
-	select {
-	case a.docs.slots <- struct{}{}:
-		defer func() { <-a.docs.slots }()
-	case <-a.root.Done():
-		return PageImages{}, &chat.UserError{Kind: string(docs.KindTimeout), Message: "The app is closing.", Err: a.root.Err()}
+	release, busy := a.extractionSlot()
+	if busy != nil {
+		return PageImages{}, busy
 	}
+	defer release()
 	start := time.Now()
 	r, err := a.extractor.RenderPages(a.root, f.name, f.data, docs.RenderLimits{MaxPages: maxPages, MaxBytes: qwen.MaxImageBytes})
 	if err != nil {

@@ -17,17 +17,16 @@ func (a *App) SetPreferences(p settings.Preferences) (settings.Preferences, erro
 	if err := a.opened(); err != nil {
 		return settings.Preferences{}, err
 	}
-	old := a.settings.Preferences()
 	p, err := a.settings.SetPreferences(a.root, p)
 	if err != nil {
 		return settings.Preferences{}, a.settingsError(err)
 	}
-	if old.ProxyMode != p.ProxyMode || old.ProxyURL != p.ProxyURL {
-		a.mu.Lock()
-		a.client = nil
-		a.mu.Unlock()
-		a.log.Info("proxy changed", "mode", string(p.ProxyMode))
-	}
+	// The next request builds its client from the stored proxy; rebuilding is cheap, and
+	// comparing with the old value here could miss a change made by a concurrent call.
+	a.mu.Lock()
+	a.client = nil
+	a.mu.Unlock()
+	a.log.Info("preferences saved", "proxy_mode", string(p.ProxyMode))
 	return p, nil
 }
 

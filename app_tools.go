@@ -166,24 +166,28 @@ func newToolsManager(dataDir string, keys *secrets.Store, enabled func(conversat
 			log.Info("tool server "+string(st.State), "server", st.Name, "reason", st.Reason)
 			emit.Emit(EventToolsStatus, st)
 		},
-		SecretValues: func() []string { return currentSecrets(keys) },
+		SecretValues: secretsForServers(keys),
 		Logger:       log,
 		// So a server's own logs say which client called it.
 		ClientVersion: version,
 	})
 }
 
-// currentSecrets is every key value a server's environment must not hold. Servers start
-// before any turn has read the key, so when none is known yet it is looked up now:
-// otherwise a copy of the key under another variable name would slip through at start.
-func currentSecrets(keys *secrets.Store) []string {
-	if known := keys.KnownSecrets(); len(known) > 0 {
-		return known
+// secretsForServers returns every value a server's environment must not hold. Servers start
+// before any turn has read the DashScope key, and MCP header tokens are known secrets too, so
+// "some secret is known" does not mean the key is: it is looked up once, before the first
+// server's environment is built; otherwise a copy of it under another variable name would
+// slip through.
+func secretsForServers(keys *secrets.Store) func() []string {
+	var once sync.Once
+	return func() []string {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_, _, _ = keys.Key(ctx) // remembers what it finds
+		})
+		return keys.KnownSecrets()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, _, _ = keys.Key(ctx) // remembers what it finds
-	return keys.KnownSecrets()
 }
 
 // toolsEnabled reports whether a conversation offers tools: not when its settings turn them

@@ -210,7 +210,7 @@ func openServices(ctx context.Context, dataDir string, log *slog.Logger, progres
 	prefs, settingsProblems, err := settings.Open(ctx, history, dataDir)
 	if err != nil {
 		history.Close()
-		return services{}, fmt.Errorf("move the settings into the history file: %w", err)
+		return services{}, fmt.Errorf("read the settings in the history file: %w", err)
 	}
 	return services{history: history, settings: prefs, problems: append(problems, settingsProblems...)}, nil
 }

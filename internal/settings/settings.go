@@ -171,9 +171,9 @@ func DefaultPresets() []PromptPreset {
 }
 
 // Open reads every setting once. A stored value that no longer validates falls back to its
-// default, as does one that cannot be read. Problems the user should hear about (a damaged
-// legacy file) are returned as sentences; err is only for a KV that cannot be written while
-// moving legacy settings in.
+// default. Problems the user should hear about (a damaged legacy file) are returned as
+// sentences; err is a *StorageError when the KV cannot be read, or written while moving
+// legacy settings in.
 func Open(ctx context.Context, kv KV, dataDir string) (*Store, []string, error) {
 	s := &Store{
 		kv:          kv,
@@ -183,12 +183,22 @@ func Open(ctx context.Context, kv KV, dataDir string) (*Store, []string, error) 
 		prices:      pricing.Defaults(),
 		titles:      chat.TitleOptions{Enabled: true, Model: DefaultTitleModel},
 	}
+	// A setting that cannot be read is an error, not "never set": serving its default would let
+	// the next change write the default over what the user chose.
+	var readErr error
 	read := func(key string) (string, bool) {
 		v, ok, err := kv.Setting(ctx, key)
+		if err != nil && readErr == nil {
+			readErr = &StorageError{Err: err}
+		}
 		return v, ok && err == nil
 	}
 	var problems []string
-	if raw, ok := read(keyConnection); ok {
+	raw, ok := read(keyConnection)
+	if readErr != nil {
+		return nil, nil, readErr
+	}
+	if ok {
 		var c Connection
 		if json.Unmarshal([]byte(raw), &c) == nil && checkConnection(c) == nil {
 			s.connection = c
@@ -232,6 +242,9 @@ func Open(ctx context.Context, kv KV, dataDir string) (*Store, []string, error) 
 	}
 	if v, ok := read(keyViewScroll); ok {
 		s.view.ScrollTop, _ = strconv.ParseFloat(v, 64)
+	}
+	if readErr != nil {
+		return nil, nil, readErr
 	}
 	return s, problems, nil
 }

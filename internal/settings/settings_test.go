@@ -261,3 +261,36 @@ func TestAWriteThatFailsIsAStorageErrorAndKeepsTheOldValue(t *testing.T) {
 		t.Errorf("model = %q after a failed write, want the stored one", s.Connection().Model)
 	}
 }
+
+// failingKV is a settings table that cannot be read, as when the file is locked or damaged.
+type failingKV struct{ writes int }
+
+func (f *failingKV) Setting(context.Context, string) (string, bool, error) {
+	return "", false, errors.New("disk I/O error")
+}
+
+func (f *failingKV) SetSetting(context.Context, string, string) error {
+	f.writes++
+	return nil
+}
+
+// A read that fails is not "never set": serving defaults would let the next change write them
+// over the user's choices, and the legacy file must not be moved in over stored values.
+func TestUnreadableSettingsAreAnErrorNotDefaults(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, LegacyFileName), []byte(`{"region":"singapore","model":"qwen-max"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kv := &failingKV{}
+	s, _, err := Open(context.Background(), kv, dir)
+	var se *StorageError
+	if !errors.As(err, &se) || s != nil {
+		t.Fatalf("Open over an unreadable table = %v, %v; want a StorageError and no store", s, err)
+	}
+	if kv.writes != 0 {
+		t.Errorf("%d writes to a table that could not be read", kv.writes)
+	}
+	if _, err := os.Stat(filepath.Join(dir, LegacyFileName)); err != nil {
+		t.Errorf("the legacy file was moved although nothing could be read: %v", err)
+	}
+}

@@ -99,12 +99,20 @@ func (m *Manager) headerValue(server, header, value string) (string, error) {
 	if value == mcpconfig.KeychainValue {
 		return m.secrets.get(server, header)
 	}
-	return expand(value, func(n string) string {
-		if isHidden(n, m.hidden) {
-			return ""
-		}
-		return m.getenv(n)
-	}), nil
+	return expand(value, m.refValue), nil
+}
+
+// refValue is what ${NAME} in a header or URL stands for: the app's environment, but never the
+// key's names nor any variable holding a secret's value, since these go to a remote server.
+func (m *Manager) refValue(name string) string {
+	if isHidden(name, m.hidden) {
+		return ""
+	}
+	v := m.getenv(name)
+	if v != "" && m.o.SecretValues != nil && slices.Contains(m.o.SecretValues(), v) {
+		return ""
+	}
+	return v
 }
 
 var envRefRe = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)

@@ -174,3 +174,34 @@ func TestTwoServersOfferingSearchGetDistinctNames(t *testing.T) {
 		}
 	}
 }
+
+// A ${NAME} in a header goes to a remote server: it never brings the DashScope key there, even
+// from a variable with another name that holds it.
+func TestHeaderReferenceNeverSendsTheKey(t *testing.T) {
+	const key = "sk-test-0123456789abcdef0123456789abcdef"
+	t.Setenv("MY_QWEN", key)
+	var seen []string
+	var mu sync.Mutex
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("Authorization")+" "+r.URL.RawQuery)
+		mu.Unlock()
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	}))
+	t.Cleanup(ts.Close)
+	dir := t.TempDir()
+	writeConfig(t, dir, mcpconfig.Server{Name: "remote", URL: ts.URL + "/mcp?k=${MY_QWEN}",
+		Headers: map[string]string{"Authorization": "Bearer ${MY_QWEN}"}})
+	m := newManager(t, Options{Dir: dir, SecretValues: func() []string { return []string{key} }})
+	waitState(t, m, "remote", StateFailed)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) == 0 {
+		t.Fatal("the server was never asked: the test proves nothing")
+	}
+	for _, s := range seen {
+		if strings.Contains(s, key) {
+			t.Fatalf("the key reached the remote server: %q", s)
+		}
+	}
+}

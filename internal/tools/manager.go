@@ -476,12 +476,7 @@ func (m *Manager) connectTransport(inst *instance) (mcp.Transport, error) {
 }
 
 func (m *Manager) httpTransport(cfg mcpconfig.Server) (mcp.Transport, error) {
-	url := expand(cfg.URL, func(n string) string {
-		if isHidden(n, m.hidden) {
-			return ""
-		}
-		return m.getenv(n)
-	})
+	url := expand(cfg.URL, m.refValue)
 	headers := http.Header{}
 	for _, name := range sortedKeys(cfg.Headers) {
 		v, err := m.headerValue(cfg.Name, name, cfg.Headers[name])
