@@ -25,6 +25,7 @@ import { nextFrame } from './frame';
 import { Hub, type Subscribe } from './hub';
 import { TurnEvents, type ChatEvent } from './turnEvents';
 import { DocumentDraft, type DocumentBackend } from './documents.svelte';
+import { MAX_IMAGES } from './attachments';
 
 type DocumentBackendKey = keyof DocumentBackend;
 
@@ -150,7 +151,12 @@ export class ChatStore {
 
   constructor(api: ChatBackend, opts: ChatOptions = {}) {
     this.api = api;
-    this.docs = new DocumentDraft(api, (url) => this.attachments.push(url));
+    // Images picked in the native dialog join the draft's images, within the same cap as a drop.
+    this.docs = new DocumentDraft(api, (url) => {
+      if (this.attachments.length >= MAX_IMAGES) return false;
+      this.attachments.push(url);
+      return true;
+    });
     const fallback = opts.model ?? (() => '');
     this.modelOf = () => this.conversation?.settings?.model || this.conversation?.model || fallback();
     this.schedule = opts.schedule ?? nextFrame;

@@ -109,9 +109,10 @@ export class CompareStore {
     }
   }
 
-  /** Stop stops every column still streaming. */
+  /** Stop stops every column still streaming; one that cannot be stopped does not keep the
+   *  others running. */
   async stopAll(): Promise<void> {
-    await Promise.all(this.columns.filter((c) => c.status === 'waiting' || c.status === 'streaming').map((c) => this.api.stop(c.requestId)));
+    await Promise.allSettled(this.columns.filter((c) => c.status === 'waiting' || c.status === 'streaming').map((c) => this.api.stop(c.requestId)));
   }
 
   /** Continues the conversation with one column's answer; resolves with the conversation as now shown. */

@@ -3,6 +3,8 @@
 // for qwen-long). Components display this; Go does the reading and the sending.
 import type { Backend } from './bridge';
 import { toTurnError } from './errors';
+import { t } from './i18n';
+import { MAX_IMAGES } from './attachments';
 import type { Attachment, ContextBudget, DocumentRef, TurnError } from './types';
 
 export type DocumentBackend = Pick<Backend, 'attachFiles' | 'attachData' | 'previewDocument' | 'budget' | 'uploadDocument' | 'documentPagesAsImages'>;
@@ -105,10 +107,11 @@ export class DocumentDraft {
   readonly ready = $derived(this.items.filter((i) => i.state === 'ready' && i.doc).map((i) => i.doc!));
   readonly reading = $derived(this.items.some((i) => i.state === 'reading' || i.converting));
 
-  /** onImage receives images chosen in the native picker: they take the vision path. */
+  /** onImage receives images chosen in the native picker: they take the vision path; false
+   *  when the message has no room for another. */
   constructor(
     private api: DocumentBackend,
-    private onImage: (dataURL: string) => void = () => {},
+    private onImage: (dataURL: string) => boolean = () => false,
   ) {}
 
   /** Ctrl+O and the attach button: Go shows the system picker and reads the files. */
@@ -119,8 +122,9 @@ export class DocumentDraft {
       const results = await this.api.attachFiles();
       this.items = this.items.filter((i) => i.id !== placeholder.id);
       for (const r of results) {
-        if (r.image) this.onImage(r.image);
-        else this.items.push(this.fromResult(r.name, r));
+        if (!r.image) this.items.push(this.fromResult(r.name, r));
+        else if (!this.onImage(r.image))
+          this.items.push({ id: `d${++ids}`, name: r.name, state: 'failed', error: { kind: 'invalid_input', message: t('attach.tooMany', { max: MAX_IMAGES }), requestIdFromServer: '' } });
       }
     } catch (err) {
       this.items = this.items.map((i) => (i.id === placeholder.id ? { ...i, state: 'failed', error: toTurnError(err) } : i));
@@ -136,7 +140,7 @@ export class DocumentDraft {
         let next: DraftDocument;
         try {
           if (f.size > MAX_DROP_BYTES) {
-            next = { ...item, state: 'failed', error: { kind: 'doc_too_large', message: f.name, requestIdFromServer: '' } };
+            next = { ...item, state: 'failed', error: { kind: 'doc_too_large', message: '', requestIdFromServer: '' } };
           } else {
             next = this.fromResult(f.name, await this.api.attachData(f.name, await fileBase64(f)), item.id);
           }
@@ -159,12 +163,16 @@ export class DocumentDraft {
 
   /** Re-reads the model's window and what the conversation already uses. */
   async refreshBudget(conversationId: string, model: string): Promise<void> {
+    // Only the newest answer counts: an earlier, slower one (another model) must not win.
+    const seq = ++this.budgetSeq;
     try {
-      this.budget = await this.api.budget(conversationId, model);
+      const b = await this.api.budget(conversationId, model);
+      if (seq === this.budgetSeq) this.budget = b;
     } catch {
-      this.budget = null; // no meter rather than a wrong one
+      if (seq === this.budgetSeq) this.budget = null; // no meter rather than a wrong one
     }
   }
+  private budgetSeq = 0;
 
   /** Cuts every document to its share of what is left, at page boundaries (Go cuts). */
   cutToFit(text: string): void {
