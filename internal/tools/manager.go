@@ -306,6 +306,9 @@ func (m *Manager) run(inst *instance) {
 	}
 	transport, err := m.connectTransport(inst)
 	if err != nil {
+		// A stop can land after the process started but before the handshake: the process
+		// group and its pipes go too.
+		m.shutdown(inst)
 		inst.end(err.Error())
 		m.finish(inst, err)
 		return

@@ -161,24 +161,27 @@ func newNotifier(m *Manager) *notifier {
 	return n
 }
 
-func (n *notifier) push(name string) {
+func (n *notifier) push(name string) { n.enqueue(name, false) }
+
+// pushRemoved reports a server that no longer exists. The mark and the name go in under one
+// lock: a flush in between would find no server and no mark, and the UI would never hear.
+func (n *notifier) pushRemoved(name string) { n.enqueue(name, true) }
+
+func (n *notifier) enqueue(name string, removed bool) {
 	n.mu.Lock()
 	if !slices.Contains(n.pending, name) {
 		n.pending = append(n.pending, name)
 	}
-	delete(n.removed, name)
+	if removed {
+		n.removed[name] = true
+	} else {
+		delete(n.removed, name)
+	}
 	n.mu.Unlock()
 	select {
 	case n.wake <- struct{}{}:
 	default:
 	}
-}
-
-func (n *notifier) pushRemoved(name string) {
-	n.push(name)
-	n.mu.Lock()
-	n.removed[name] = true
-	n.mu.Unlock()
 }
 
 func (n *notifier) loop() {
