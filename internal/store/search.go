@@ -107,74 +107,28 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]SearchGr
 		return nil, fmt.Errorf("store: search titles: %w", err)
 	}
 
-	q, args := messageQuery(terms, limit)
-	rows, err = s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search messages: %w", err)
+	mq, margs := messageQuery(terms, limit)
+	tq, targs := toolResultQuery(terms, limit)
+	dq, dargs := documentQuery(terms, limit)
+	sources := []hitSource{
+		{"messages", mq, margs, SearchHit{}, func(h *SearchHit) []any { return []any{&h.MessageID, &h.ConversationID, &h.Role} }},
+		{"tool results", tq, targs, SearchHit{InToolResult: true}, func(h *SearchHit) []any {
+			return []any{&h.MessageID, &h.ToolCallID, &h.ConversationID, &h.Role}
+		}},
+		{"documents", dq, dargs, SearchHit{InDocument: true}, func(h *SearchHit) []any {
+			return []any{&h.MessageID, &h.ConversationID, &h.Role, &h.DocumentName, &h.DocumentPart}
+		}},
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var h SearchHit
-		var content, title string
-		var created, updated int64
-		if err := rows.Scan(&h.MessageID, &h.ConversationID, &h.Role, &content, &created, &title, &updated); err != nil {
-			return nil, fmt.Errorf("store: search messages: %w", err)
+	for _, src := range sources {
+		err := s.collectHits(ctx, src, terms, func(h SearchHit, title string, updated int64) {
+			g := group(h.ConversationID, title, updated)
+			g.Hits = append(g.Hits, h)
+		})
+		if err != nil {
+			return nil, err
 		}
-		h.CreatedAt = fromNanos(created)
-		h.Snippet = highlight(content, terms, snippetRunes)
-		g := group(h.ConversationID, title, updated)
-		g.Hits = append(g.Hits, h)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: search messages: %w", err)
-	}
-	rows.Close()
-
-	q, args = toolResultQuery(terms, limit)
-	rows, err = s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search tool results: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		h := SearchHit{InToolResult: true}
-		var result, title string
-		var created, updated int64
-		if err := rows.Scan(&h.MessageID, &h.ToolCallID, &h.ConversationID, &h.Role, &result, &created, &title, &updated); err != nil {
-			return nil, fmt.Errorf("store: search tool results: %w", err)
-		}
-		h.CreatedAt = fromNanos(created)
-		h.Snippet = highlight(result, terms, snippetRunes)
-		g := group(h.ConversationID, title, updated)
-		g.Hits = append(g.Hits, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: search tool results: %w", err)
-	}
-	rows.Close()
-
-	q, args = documentQuery(terms, limit)
-	rows, err = s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search documents: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		h := SearchHit{InDocument: true}
-		var text, title string
-		var created, updated int64
-		if err := rows.Scan(&h.MessageID, &h.ConversationID, &h.Role, &h.DocumentName, &h.DocumentPart, &text, &created, &title, &updated); err != nil {
-			return nil, fmt.Errorf("store: search documents: %w", err)
-		}
-		h.CreatedAt = fromNanos(created)
-		h.Snippet = highlight(text, terms, snippetRunes)
-		g := group(h.ConversationID, title, updated)
-		g.Hits = append(g.Hits, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: search documents: %w", err)
-	}
-	// Message, tool result and document hits came from two queries: newest first again, the title
+	// Message, tool result and document hits came from their own queries: newest first again, the title
 	// hit (if any) staying first.
 	for _, g := range order {
 		hits := g.Hits
@@ -449,4 +403,39 @@ func runesEqual(a, b []rune) bool {
 		}
 	}
 	return true
+}
+
+// hitSource is one place a search looks (messages, tool results, documents): its query, whose
+// rows end with the matched text, the creation time, the conversation's title and its update
+// time, and the hit fields its leading columns fill.
+type hitSource struct {
+	what   string
+	query  string
+	args   []any
+	kind   SearchHit // the flags every hit of this source carries
+	fields func(*SearchHit) []any
+}
+
+// collectHits runs one source's query and hands each row to add as a highlighted hit.
+func (s *Store) collectHits(ctx context.Context, src hitSource, terms []string, add func(h SearchHit, title string, updated int64)) error {
+	rows, err := s.db.QueryContext(ctx, src.query, src.args...)
+	if err != nil {
+		return fmt.Errorf("store: search %s: %w", src.what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		h := src.kind
+		var text, title string
+		var created, updated int64
+		if err := rows.Scan(append(src.fields(&h), &text, &created, &title, &updated)...); err != nil {
+			return fmt.Errorf("store: search %s: %w", src.what, err)
+		}
+		h.CreatedAt = fromNanos(created)
+		h.Snippet = highlight(text, terms, snippetRunes)
+		add(h, title, updated)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: search %s: %w", src.what, err)
+	}
+	return nil
 }
