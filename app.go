@@ -37,6 +37,7 @@ type App struct {
 	desktop  Desktop
 	emitter  chat.Emitter
 	inflight *inflight.Registry
+	searches inflight.Latest // the palette's searches: a new one cancels the one before
 	// extractor reads attached files; docs holds those read and not yet sent (app_docs.go).
 	extractor *docs.Extractor
 	docs      *attachments

@@ -106,8 +106,15 @@ func (a *App) Search(query string) ([]store.SearchGroup, error) {
 	if len([]rune(query)) > maxQueryRunes {
 		return nil, &chat.UserError{Kind: chat.KindInvalidInput, Message: fmt.Sprintf("A search can be at most %d characters.", maxQueryRunes)}
 	}
-	groups, err := a.history.Search(a.root, query, 100)
+	// The palette searches as the user types: this search ends the one before it, so a query
+	// typed past is never waited on.
+	ctx, done := a.searches.Begin(a.root)
+	defer done()
+	groups, err := a.history.Search(ctx, query, 100)
 	if err != nil {
+		if ctx.Err() != nil && a.root.Err() == nil {
+			return nil, &chat.UserError{Kind: chat.KindSuperseded, Message: "A newer search replaced this one.", Err: err}
+		}
 		return nil, a.storageError(err)
 	}
 	for i := range groups {

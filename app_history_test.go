@@ -51,3 +51,18 @@ func TestListConversationsPages(t *testing.T) {
 		}
 	}
 }
+
+// TestANewSearchCancelsTheOneBefore fails when Search stops ending the search still running
+// for an older query (the palette searches as the user types, and would then wait on queries
+// already typed past).
+func TestANewSearchCancelsTheOneBefore(t *testing.T) {
+	a := newTestApp(t, secrets.NewMemoryKeyring(), nil)
+	older, done := a.searches.Begin(a.root)
+	defer done()
+	if _, err := a.Search("hello"); err != nil {
+		t.Fatal(err)
+	}
+	if older.Err() == nil {
+		t.Fatal("the search still running for an older query was not cancelled")
+	}
+}

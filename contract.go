@@ -26,7 +26,7 @@ func errorKinds() []string {
 	kinds := []string{
 		chat.KindInvalidInput, chat.KindNotFound, chat.KindBusy, chat.KindNoKey, chat.KindInternal,
 		chat.KindStorage, chat.KindStarting, chat.KindKeychain, chat.KindPermission, chat.KindExport,
-		chat.KindImport, chat.KindStartup, chat.KindToolLimit,
+		chat.KindImport, chat.KindStartup, chat.KindToolLimit, chat.KindSuperseded,
 	}
 	for _, k := range []qwen.Kind{qwen.KindAuth, qwen.KindAccessDenied, qwen.KindBilling, qwen.KindRateLimit,
 		qwen.KindQuota, qwen.KindModeration, qwen.KindBadRequest, qwen.KindModelNotFound, qwen.KindServer,

@@ -26,6 +26,7 @@ import (
 
 	"qwendesk/internal/benchrow"
 	"qwendesk/internal/chat"
+	"qwendesk/internal/inflight"
 	"qwendesk/internal/store"
 )
 
@@ -264,6 +265,13 @@ func run(scale float64, dir, outPath string, seed uint64, maxFigure time.Duratio
 			ms(s.p50), hits, runsNote(s, 30)))
 	}
 
+	// Typing past a query: the palette's next search cancels the one still running (as
+	// App.Search does, through inflight.Latest). The figure is how long a cancelled search
+	// keeps going, which is all the next keystroke's search can be held up by.
+	if err := cancelledSearch(ctx, st, "the error", reported); err != nil {
+		return err
+	}
+
 	size := fileSize(filepath.Join(dir, store.FileName)) + fileSize(filepath.Join(dir, store.FileName+"-wal"))
 	reported("database file size (history.db + -wal)", float64(size)/(1<<20), "MB",
 		fmt.Sprintf("%.0f MB of message text", gen.ContentMB))
@@ -435,4 +443,47 @@ func machine() string {
 		}
 	}
 	return strings.TrimSpace(fmt.Sprintf("%s/%s, %d CPUs %s, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpu, runtime.Version()))
+}
+
+// cancelledSearch starts searches for term and replaces each with a newer one 1 ms in,
+// measuring from the replacement to the older search's return. Runs where the search had
+// already finished are not counted (they were not cancelled).
+func cancelledSearch(ctx context.Context, st *store.Store, term string, reported func(figure string, v float64, unit, note string)) error {
+	var searches inflight.Latest
+	var ds []time.Duration
+	finishedFirst := 0
+	for range 30 {
+		older, doneOlder := searches.Begin(ctx)
+		returned := make(chan error, 1)
+		go func() {
+			_, err := st.Search(older, term, 100)
+			returned <- err
+		}()
+		time.Sleep(time.Millisecond)
+		_, doneNewer := searches.Begin(ctx) // the next keystroke's search cancels the older one
+		t := time.Now()
+		err := <-returned
+		d := time.Since(t)
+		doneOlder()
+		doneNewer()
+		switch {
+		case err == nil:
+			finishedFirst++
+		case older.Err() != nil:
+			ds = append(ds, d)
+		default:
+			return fmt.Errorf("search %q: %w", term, err)
+		}
+	}
+	if len(ds) == 0 {
+		reported("a search typed past: cancel → it returns (p95)", 0, "ms",
+			fmt.Sprintf("not measured: all 30 searches for “%s” finished within 1 ms, before a newer one could cancel them", term))
+		return nil
+	}
+	s := summarize(ds)
+	logf("  %-40s p50 %8.2f ms  p95 %8.2f ms  (%d runs)", "cancelled search returns", ms(s.p50), ms(s.p95), s.n)
+	reported("a search typed past: cancel → it returns (p95)", ms(s.p95), "ms",
+		fmt.Sprintf("“%s” replaced 1 ms in by a newer search, as the palette's next keystroke does; p50 %.2f ms; %d cancelled runs, %d finished before the cancel",
+			term, ms(s.p50), s.n, finishedFirst))
+	return nil
 }

@@ -54,4 +54,7 @@ const (
 	KindExport     = "export"     // an export could not be written
 	KindImport     = "import"     // an import file cannot be used
 	KindStartup    = "startup"    // a problem found at start (shown once, the app runs on)
+	// KindSuperseded ends a search that a newer one replaced (the user typed on); the palette
+	// shows only the newest query's answer, so this is never on screen for long.
+	KindSuperseded = "superseded"
 )

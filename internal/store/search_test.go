@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"errors"
 	"reflect"
 	"sort"
 	"strings"
@@ -255,5 +257,17 @@ func TestStreamingReplyIsIndexedWhenItEnds(t *testing.T) {
 	reopened, rep := openTest(t, dir)
 	if rep.Interrupted != 1 || !found(reopened) {
 		t.Fatalf("after a crash: interrupted=%d, searchable=%v", rep.Interrupted, found(reopened))
+	}
+}
+
+// The palette cancels a search the user has typed past; the store must stop at once, not
+// finish the query and return its results.
+func TestSearchStopsWhenItsContextIsCancelled(t *testing.T) {
+	s, _ := seedSearch(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	groups, err := s.Search(ctx, "Go", 10)
+	if err == nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled search returned %d groups, err %v; want context.Canceled", len(groups), err)
 	}
 }

@@ -691,6 +691,7 @@ export const ERROR_KINDS = [
   "import",
   "startup",
   "tool_limit",
+  "superseded",
   "auth",
   "access_denied",
   "billing",
