@@ -35,10 +35,12 @@ type row struct {
 var sections = []struct{ file, title string }{
 	{"decode.json", "1. Stream decoding"},
 	{"latency.json", "2. Added latency"},
-	{"render.json", "3. Rendering a long answer"},
-	{"app.json", "4. The app itself"},
+	{"render.json", "3. Rendering a long answer, in WebKitGTK"},
+	{"app.json", "4. The app itself: launch, memory against Chromium"},
 	{"history.json", "5. History at scale"},
 	{"docs.json", "6. Reading attached documents"},
+	{"window.json", "7. In the window: token to pixel, a long conversation"},
+	{"tools.json", "8. A tool call (MCP over stdio)"},
 }
 
 func main() {
@@ -73,6 +75,8 @@ func main() {
 // failed has no file and shows as not measured, never with an earlier run's figures.
 func report(dir string, now time.Time, notes string) (string, int) {
 	var body strings.Builder
+	var missed []string
+	goals := 0
 	missing := 0
 	var scale *float64
 	var first, last time.Time
@@ -99,6 +103,13 @@ func report(dir string, now time.Time, notes string) (string, int) {
 		}
 		body.WriteString("| Figure | QwenDesk | Baseline | Ratio | Goal | Met |\n|---|---|---|---|---|---|\n")
 		for _, r := range rows {
+			switch met(r) {
+			case "yes":
+				goals++
+			case "**no**":
+				goals++
+				missed = append(missed, fmt.Sprintf("%s (section %s): %s, goal %s", r.Figure, strings.SplitN(s.title, ".", 2)[0], value(r.QwenDesk, r.Unit), r.Goal))
+			}
 			fmt.Fprintf(&body, "| %s | %s | %s | %s | %s | %s |\n", r.Figure, value(r.QwenDesk, r.Unit), baseline(r), ratio(r.Ratio), r.Goal, met(r))
 		}
 		for _, r := range rows {
@@ -120,6 +131,19 @@ func report(dir string, now time.Time, notes string) (string, int) {
 	md.WriteString("**Met:** yes or **no** against the goal; _reported_ means a figure shown for context, with no goal to meet.\n\n")
 	md.WriteString("**Machine:** " + machine() + "\n\n")
 	md.WriteString("**Scale:** " + scaleLine(scale) + "\n\n")
+	fmt.Fprintf(&md, "**Goals:** %d of %d met", goals-len(missed), goals)
+	if missing > 0 {
+		fmt.Fprintf(&md, "; %d of %d sections not measured in this run", missing, len(sections))
+	}
+	if len(missed) > 0 {
+		md.WriteString(". Missed (why, and what was tried, after the tables):\n\n")
+		for _, m := range missed {
+			md.WriteString("- " + m + "\n")
+		}
+		md.WriteString("\n")
+	} else {
+		md.WriteString(".\n\n")
+	}
 	md.WriteString(body.String())
 	if notes != "" {
 		md.WriteString(notes)

@@ -38,10 +38,11 @@ func TestReportOneRun(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "decode.json"), []byte(`[{"figure":"ns per chunk","qwendesk":600,"unit":"ns","goal":"≥ 2×","met":true}]`), 0o644)
 	os.WriteFile(filepath.Join(dir, "history.json"), []byte(`{"scale":0.1,"rows":[{"figure":"sidebar first screen","qwendesk":3,"unit":"ms","goal":"under 20 ms","met":true},`+
-		`{"figure":"whole sidebar","qwendesk":91,"unit":"ms","goal":"reported","met":true}]}`), 0o644)
+		`{"figure":"whole sidebar","qwendesk":91,"unit":"ms","goal":"reported","met":true},`+
+		`{"figure":"search “的”","qwendesk":61,"unit":"ms","goal":"under 50 ms","met":false}]}`), 0o644)
 	md, missing := report(dir, time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), "")
-	if missing != 4 {
-		t.Errorf("missing = %d, want 4 (latency, render, app, docs)", missing)
+	if missing != 6 {
+		t.Errorf("missing = %d, want 6 (latency, render, app, docs, window, tools)", missing)
 	}
 	for _, want := range []string{
 		"## 2. Added latency\n\n_Not measured in this run:",
@@ -49,6 +50,8 @@ func TestReportOneRun(t *testing.T) {
 		"| ns per chunk | 600 ns |",
 		"| whole sidebar | 91.0 ms | — | — | reported | _reported_ |",
 		"| sidebar first screen | 3.0 ms | — | — | under 20 ms | yes |",
+		"**Goals:** 2 of 3 met; 6 of 8 sections not measured in this run. Missed",
+		"- search “的” (section 5): 61.0 ms, goal under 50 ms\n",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
