@@ -339,16 +339,68 @@ func instrFilter(column string, terms []string) (string, []any) {
 // highlight cuts a window of about width runes around the first occurrence of any term
 // and marks every occurrence inside it. Whitespace runs become single spaces so a snippet
 // is one line.
+//
+// Most matches sit near the start of a message, and long messages are common (the palette
+// highlights up to 100 on every keystroke), so a prefix of the text is looked at first; the
+// whole text only when the window could reach past that prefix. Both give the same parts.
 func highlight(text string, terms []string, width int) []SearchPart {
-	runes := []rune(strings.Join(strings.Fields(text), " "))
+	needles := make([][]rune, len(terms))
+	longest := 0
+	for i, t := range terms {
+		needles[i] = []rune(strings.ToLower(t))
+		longest = max(longest, len(needles[i]))
+	}
+	if prefix := 4*width + 256; len(text) > prefix {
+		if runes := collapseSpace(text, prefix); len(runes) == prefix {
+			if parts, ok := snippet(runes, needles, width, prefix-longest-2); ok {
+				return parts
+			}
+		}
+	}
+	parts, _ := snippet(collapseSpace(text, -1), needles, width, -1)
+	return parts
+}
+
+// collapseSpace returns text's runes with leading and trailing whitespace dropped and each
+// inner run of it one space, as strings.Join(strings.Fields(text), " ") would, stopping after
+// limit runes (no limit when negative).
+func collapseSpace(text string, limit int) []rune {
+	var out []rune
+	if limit >= 0 {
+		out = make([]rune, 0, limit)
+	}
+	space := false
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			space = len(out) > 0
+			continue
+		}
+		if space {
+			if len(out) == limit {
+				break
+			}
+			out = append(out, ' ')
+			space = false
+		}
+		if len(out) == limit {
+			break
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// snippet is highlight's work on the collapsed runes. With within ≥ 0 the runes are only a
+// prefix of the text, and the answer is given (ok) only when a match was found and the
+// window and every match touching it end before within.
+func snippet(runes []rune, needles [][]rune, width, within int) ([]SearchPart, bool) {
 	folded := make([]rune, len(runes))
 	for i, r := range runes {
 		folded[i] = unicode.ToLower(r)
 	}
 	marked := make([]bool, len(runes))
 	first := -1
-	for _, t := range terms {
-		needle := []rune(strings.ToLower(t))
+	for _, needle := range needles {
 		for i := 0; i+len(needle) <= len(folded); i++ {
 			if runesEqual(folded[i:i+len(needle)], needle) {
 				for j := i; j < i+len(needle); j++ {
@@ -365,6 +417,9 @@ func highlight(text string, terms []string, width int) []SearchPart {
 		start = min(first-snippetLead, len(runes)-width)
 	}
 	end := min(len(runes), start+width)
+	if within >= 0 && (first < 0 || end > within) {
+		return nil, false
+	}
 
 	var parts []SearchPart
 	if start > 0 {
@@ -384,7 +439,7 @@ func highlight(text string, terms []string, width int) []SearchPart {
 	if parts == nil {
 		parts = []SearchPart{}
 	}
-	return parts
+	return parts, true
 }
 
 // appendPart merges adjacent plain parts (the leading/trailing ellipsis with the text).

@@ -271,3 +271,44 @@ func TestSearchStopsWhenItsContextIsCancelled(t *testing.T) {
 		t.Fatalf("a cancelled search returned %d groups, err %v; want context.Canceled", len(groups), err)
 	}
 }
+
+// TestHighlightPrefixShortcutChangesNothing fails when highlight's look at a prefix of a long
+// message gives other parts than working on the whole text: a match near the prefix's end,
+// whitespace runs, case, CJK, a match only past the prefix, or none at all.
+func TestHighlightPrefixShortcutChangesNothing(t *testing.T) {
+	whole := func(text string, terms []string, width int) []SearchPart {
+		var needles [][]rune
+		for _, term := range terms {
+			needles = append(needles, []rune(strings.ToLower(term)))
+		}
+		parts, _ := snippet([]rune(strings.Join(strings.Fields(text), " ")), needles, width, -1)
+		return parts
+	}
+	// The first match at every position, before, across and after the prefix's end, with
+	// tails of several lengths, whitespace runs, case and CJK around it.
+	fillers := []string{"x ", "ab  ", "数据\n\n", "İß\t"}
+	tails := []string{"", " the end", strings.Repeat(" 错误 and more", 8), strings.Repeat("the Error 。", 60)}
+	checked := 0
+	for at := 0; at < 1400; at += 3 {
+		for fi, filler := range fillers {
+			var b strings.Builder
+			for b.Len() < at {
+				b.WriteString(filler)
+			}
+			b.WriteString([]string{"error", "ERROR", "错误", "the"}[fi])
+			for _, tail := range tails {
+				text := b.String() + tail
+				for _, terms := range [][]string{{"error"}, {"the", "错误"}, {"missing"}} {
+					got, want := highlight(text, terms, snippetRunes), whole(text, terms, snippetRunes)
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("highlight(%q, %q):\n got %+v\nwant %+v", text, terms, got, want)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("nothing checked")
+	}
+}
