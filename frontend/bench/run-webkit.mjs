@@ -111,7 +111,8 @@ const server = createServer(async (req, res) => {
     const which = url.searchParams.has('start') ? 'start' : 'end';
     if (current) {
       const pids = current.pids ?? (current.pids = webProcesses(current.child.pid));
-      current.marks[which] = { at: performance.now(), cpu: Object.fromEntries(pids.map((p) => [p, cpu(p)])) };
+      const ui = current.child.pid; // the window's own process (Wails' Go process in the app)
+      current.marks[which] = { at: performance.now(), cpu: Object.fromEntries(pids.map((p) => [p, cpu(p)])), ui: cpu(ui) };
     }
     return res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('ok');
   }
@@ -189,9 +190,12 @@ async function runOnce(mode) {
     processMs: allNs / 1e6,
     // Time the main thread was ready to run but waited for a CPU: other work on the machine.
     waitMs: waitNs / 1e6,
+    // The UI process (here webkit.py; the Go process in the app) draws what the web process painted.
+    uiProcessMs: (marks.end.ui.all - marks.start.ui.all) / 1e6,
     wallMs: marks.end.at - marks.start.at,
     frameWorkMs: all.reduce((s, f) => s + f.work, 0),
     applyMs: all.reduce((s, f) => s + f.apply, 0),
+    followMs: all.reduce((s, f) => s + f.follow, 0),
     longestFrameMs: late.length ? Math.max(...late.map((f) => f.work)) : 0,
     over16: late.filter((f) => f.work > FRAME_BUDGET).length,
     framesAfter1s: late.length,
@@ -354,6 +358,30 @@ if (modes.length > 1) {
   });
 }
 
+rows.push(
+  {
+    figure: 'updates applied during the stream (WebKitGTK)',
+    qwendesk: q('updates'),
+    unit: 'updates',
+    goal: 'reported',
+    met: null,
+    baseline_note: peersLine('updates', ''),
+    note:
+      'the same driver feeds every renderer (deltas coalesced ~every 33 ms, applied once per animation frame); a renderer whose updates take longer than a frame gets fewer, larger updates, so its total work is bounded by the stream\'s duration and the ratios above understate its cost per update. ' +
+      `Main-thread work per update: QwenDesk ${round(q('mainThreadMs') / q('updates'))} ms, ` +
+      ['react-markdown', 'streamdown'].filter(has).map((m) => `${m} ${round(med(m, 'mainThreadMs') / med(m, 'updates'))} ms`).join(', '),
+  },
+  {
+    figure: 'main thread runnable but waiting for a CPU during the stream (WebKitGTK)',
+    qwendesk: round(q('waitMs'), 0),
+    unit: 'ms',
+    goal: 'reported',
+    met: null,
+    baseline_note: peersLine('waitMs', ' ms'),
+    note: `schedstat's run-queue wait of the web process main thread: other work on this shared machine; it stretches frames (wall time) and changes how many updates each renderer gets, not the CPU figures directly. UI process CPU (draws the web process's frames): QwenDesk ${round(q('uiProcessMs'), 0)} ms, ${peersLine('uiProcessMs', ' ms')}`,
+  },
+);
+
 const strip = ({ text, html, ...r }) => ({
   ...r,
   mainThreadMs: round(r.mainThreadMs),
@@ -362,6 +390,8 @@ const strip = ({ text, html, ...r }) => ({
   wallMs: round(r.wallMs, 0),
   frameWorkMs: round(r.frameWorkMs),
   applyMs: round(r.applyMs),
+  followMs: round(r.followMs),
+  uiProcessMs: round(r.uiProcessMs),
   longestFrameMs: round(r.longestFrameMs),
   longestGapMs: round(r.longestGapMs),
   tailMs: round(r.tailMs, 0),
