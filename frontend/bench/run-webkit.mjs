@@ -302,6 +302,9 @@ for (const [peer, want, name] of [
     qwendesk: round(q('mainThreadMs'), 0),
     baseline: round(med(peer, 'mainThreadMs'), 0),
     baseline_name: name,
+    baseline_note: peer === 'react-markdown'
+      ? "NextChat's plugins (remark-math, remark-gfm, rehype-katex, rehype-highlight detect:false), without its custom pre/code/link components and remark-breaks"
+      : 'streamdown 2.7.1 with @streamdown/code (Shiki) and @streamdown/math (KaTeX, single-dollar inline math), Tailwind v4 styles',
     ratio: r,
     unit: 'ms',
     goal: `>= ${want}x less than ${peer}`,
@@ -322,7 +325,7 @@ for (const peer of ['react-markdown', 'streamdown'].filter(has)) {
     unit: 'ms',
     goal: 'reported',
     met: null,
-    note: `sum over the stream's frames of first rAF callback → a task posted from it (after style, layout, paint); work in other tasks (React effects, Shiki callbacks) is outside frames and only in the main-thread figure`,
+    note: `sum over the stream's frames of first rAF callback → a task posted from it (after style, layout, paint), in wall-clock time, so time the main thread waited for a CPU counts; work in other tasks (React effects, Shiki callbacks) is outside frames and only in the main-thread figure`,
   });
 }
 const peersLine = (k, unit) => ['react-markdown', 'streamdown'].filter(has).map((m) => `${m} ${round(med(m, k))}${unit}`).join(', ');
@@ -334,7 +337,7 @@ rows.push(
     goal: '<= 16 ms',
     met: q('longestFrameMs') <= FRAME_BUDGET,
     baseline_note: peersLine('longestFrameMs', ' ms'),
-    note: `the page's frame monitor (first rAF callback → a task posted from it, after style, layout, paint), frames starting after 1 s until the end mark; longest gap between frames QwenDesk ${round(q('longestGapMs'))} ms (${peersLine('longestGapMs', ' ms')}); ${common}`,
+    note: `the page's frame monitor (first rAF callback → a task posted from it, after style, layout, paint; wall-clock, so waiting for a CPU on a busy machine counts), frames starting after 1 s until the end mark; longest gap between frames QwenDesk ${round(q('longestGapMs'))} ms (${peersLine('longestGapMs', ' ms')}); ${common}`,
   },
   {
     figure: 'frames over 16 ms after the first second (WebKitGTK)',
