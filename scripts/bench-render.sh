@@ -66,6 +66,8 @@ npx vite build --config bench/vite.config.ts --logLevel warn >&2
 if [ "$engine" = chromium ]; then
   node bench/run.mjs --reps "$reps" --out "$out"
 else
-  xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" dbus-run-session -- \
-    node bench/run-webkit.mjs --reps "$reps" --out "$out" 2> >(grep -v -E '^dbus-daemon\[|^SpiRegistry daemon' >&2)
+  # The session bus's chatter (a11y bus activation) is dropped from stderr; the runs' lines stay.
+  quiet() { grep --line-buffered -v -E '^dbus-daemon\[|^SpiRegistry daemon' >&2 || true; }
+  { xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" dbus-run-session -- \
+      node bench/run-webkit.mjs --reps "$reps" --out "$out" 2>&1 1>&3 3>&- | quiet; } 3>&1
 fi

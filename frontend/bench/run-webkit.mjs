@@ -312,6 +312,7 @@ for (const [peer, want, name] of [
     note:
       `CPU time of the WebKitWebProcess main thread (/proc schedstat) from the page's start mark to its end mark (500 ms after the renderer's DOM last changed, so streamdown's asynchronous Shiki highlighting is included); ` +
       `the main thread also waited for a CPU (other work on the machine) QwenDesk ${round(q('waitMs'), 0)} ms, ${peer} ${round(med(peer, 'waitMs'), 0)} ms; ` +
+      `inside frames (page timing, wall-clock) QwenDesk applied text for ${round(q('applyMs'), 0)} ms and followed the bottom (scrollHeight, a forced layout) for ${round(q('followMs'), 0)} ms, ${peer} ${round(med(peer, 'applyMs'), 0)} and ${round(med(peer, 'followMs'), 0)} ms; ` +
       `all web-process threads: QwenDesk ${round(q('processMs'), 0)} ms, ${peerWork(peer)}; ${peer} updates ${med(peer, 'updates')}, DOM settled ${round(med(peer, 'tailMs'), 0)} ms after the final update (QwenDesk ${round(q('tailMs'), 0)} ms); ${common}`,
   });
 }
