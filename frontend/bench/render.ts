@@ -131,15 +131,30 @@ export function normalizedText(root: Element = content): string {
  * code lines (span.block, with no newline between them; highlight.js keeps the code's newlines). */
 const BLOCKS = 'address,article,aside,blockquote,dd,details,div,dl,dt,figcaption,figure,footer,h1,h2,h3,h4,h5,h6,header,hr,li,main,nav,ol,p,pre,section,summary,table,tbody,td,tfoot,th,thead,tr,ul,br,pre > code > span.block';
 
-/** Calls then() once `root`'s DOM has not changed for `ms`; reports when it last changed. */
+/**
+ * The renderer's asynchronous work is visibly done: for streamdown, every code block shows
+ * Shiki's tokens (it first renders plain code, then a state update per block once Shiki has
+ * loaded the grammar and highlighted). The other renderers highlight synchronously.
+ */
+function highlighted(): boolean {
+  if (mode !== 'streamdown') return true;
+  return [...content.querySelectorAll('[data-streamdown="code-block-body"]')].every((b) => b.querySelector('span[style*="--sdm-c"]'));
+}
+
+/**
+ * Calls then() once `root`'s DOM has not changed for `ms` and highlighting is done (or 20 s have
+ * passed); reports when the DOM last changed.
+ */
 function whenQuiet(root: Element, ms: number, then: (lastChange: number) => void): void {
-  let last = performance.now();
+  const from = performance.now();
+  let last = from;
   const mo = new MutationObserver(() => {
     last = performance.now();
   });
   mo.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
   const check = () => {
-    if (performance.now() - last >= ms) {
+    const now = performance.now();
+    if (now - last >= ms && (highlighted() || now - from > 20_000)) {
       mo.disconnect();
       then(last);
     } else setTimeout(check, 50);

@@ -8,8 +8,9 @@
 // There is no DevTools protocol in WebKitGTK, so:
 //  - main-thread work: the CPU time of the WebKitWebProcess's main thread
 //    (/proc/PID/task/PID/schedstat, ns), read by this server when the page requests /mark?start
-//    (before the stream's first byte) and /mark?end (after the renderer's DOM has been still for
-//    500 ms past the final update); the web process's CPU over all its threads beside it;
+//    (before the stream's first byte) and /mark?end (after the final update, once the renderer's
+//    DOM has been still for 500 ms and, for streamdown, every code block shows Shiki's tokens);
+//    the web process's CPU over all its threads, and its run-queue wait, beside it;
 //  - frames: the page's frame monitor (a frame's first rAF callback → a task posted from it, i.e.
 //    after style, layout and paint), skipping the first second;
 //  - text: the page's normalized final text (render.ts normalizedText), compared across modes.
@@ -310,7 +311,7 @@ for (const [peer, want, name] of [
     goal: `>= ${want}x less than ${peer}`,
     met: r !== null && r >= want,
     note:
-      `CPU time of the WebKitWebProcess main thread (/proc schedstat) from the page's start mark to its end mark (500 ms after the renderer's DOM last changed, so streamdown's asynchronous Shiki highlighting is included); ` +
+      `CPU time of the WebKitWebProcess main thread (/proc schedstat) from the page's start mark to its end mark (after the final update, once the renderer's DOM has been still for 500 ms and, for streamdown, every code block shows Shiki's tokens, so its asynchronous highlighting is included); ` +
       `the main thread also waited for a CPU (other work on the machine) QwenDesk ${round(q('waitMs'), 0)} ms, ${peer} ${round(med(peer, 'waitMs'), 0)} ms; ` +
       `inside frames (page timing, wall-clock) QwenDesk applied text for ${round(q('applyMs'), 0)} ms and followed the bottom (scrollHeight, a forced layout) for ${round(q('followMs'), 0)} ms, ${peer} ${round(med(peer, 'applyMs'), 0)} and ${round(med(peer, 'followMs'), 0)} ms; ` +
       `all web-process threads: QwenDesk ${round(q('processMs'), 0)} ms, ${peerWork(peer)}; ${peer} updates ${med(peer, 'updates')}, DOM settled ${round(med(peer, 'tailMs'), 0)} ms after the final update (QwenDesk ${round(q('tailMs'), 0)} ms); ${common}`,
