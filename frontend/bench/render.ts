@@ -1,8 +1,12 @@
-// Streams a long markdown answer at 2,000 tokens/s into either the real Markdown.svelte
-// (?mode=qwendesk) or a baseline that re-parses the whole text with marked and sets innerHTML on
-// every update (?mode=baseline), the way the app receives it: Go sends coalesced delta events every
-// ~33 ms (16 ms while a backlog drains) and the chat store applies them once per animation frame.
-// The page measures its own frames; run.mjs adds the DevTools Protocol's CPU totals around run().
+// Streams a long markdown answer at 2,000 tokens/s into the real Markdown.svelte (?mode=qwendesk),
+// or what peers ship (?mode=react-markdown: the whole answer re-rendered per update, as Chatbox,
+// LobeChat and NextChat do; ?mode=streamdown: Vercel's streaming renderer), or a straw baseline
+// that re-parses the whole text with marked and sets innerHTML on every update (?mode=baseline),
+// the way the app receives it: Go sends coalesced delta events every ~33 ms (16 ms while a backlog
+// drains) and the chat store applies them once per animation frame. Every mode gets the same
+// stream driver. The page measures its own frames; run.mjs (Chromium) adds the DevTools
+// Protocol's CPU totals around run(), run-webkit.mjs (WebKitGTK, ?auto=1) the web process's
+// main-thread CPU time between the page's /mark?start and /mark?end requests.
 import { flushSync, mount } from 'svelte';
 import { marked } from 'marked';
 import Markdown from '../src/components/Markdown.svelte';
@@ -11,7 +15,8 @@ import { reactiveProps } from './props.svelte';
 import { nextFrame } from '../src/lib/frame';
 
 const params = new URLSearchParams(location.search);
-const mode = params.get('mode') === 'baseline' ? 'baseline' : 'qwendesk';
+const MODES = ['qwendesk', 'baseline', 'react-markdown', 'streamdown'];
+const mode = MODES.includes(params.get('mode') ?? '') ? params.get('mode')! : 'qwendesk';
 const CHARS_PER_SEC = Number(params.get('cps') ?? 8000); // 2,000 tokens/s × ~4 chars/token
 const TARGET = Number(params.get('size') ?? 100_000);
 const TEXT = generateAnswer(TARGET);
@@ -39,6 +44,11 @@ if (mode === 'qwendesk') {
     // The store's update would flush on the next microtask; flushing here keeps it in this frame's measurement.
     flushSync();
   };
+} else if (mode === 'react-markdown') {
+  // Peers live in their own npm project (bench/peers), loaded only in their modes.
+  apply = (await import('./peers/src/react-markdown')).mount(content);
+} else if (mode === 'streamdown') {
+  apply = (await import('./peers/src/streamdown')).mount(content);
 } else {
   const el = document.createElement('div');
   el.className = 'md';
@@ -73,10 +83,95 @@ export interface Result {
   frames: Frame[];
   loafSupported: boolean;
   loaf: { at: number; duration: number; blocking: number }[];
-  dom: { blocks: number; tables: number; pres: number; katex: number; textLength: number };
+  dom: { blocks: number; tables: number; pres: number; katex: number; highlighted: number; textLength: number };
+  /** ms from the final update until the renderer's DOM stopped changing (async work such as Shiki's highlighting). */
+  tailMs: number;
 }
 
-function run(): Promise<Result> {
+/**
+ * What the final text comparison leaves out: UI chrome each renderer adds around the answer, not
+ * the answer. Removed from a copy of the DOM before its textContent is read.
+ */
+export const EXCLUDED_CHROME = [
+  '.md-code-head', // QwenDesk: code block header (language label, Copy / Preview buttons)
+  '.md-caret', // QwenDesk: the streaming caret (empty)
+  'button', // any button (copy, download, fullscreen) in any renderer
+  '[data-streamdown="code-block-header"]', // streamdown: code block header (language label)
+  '[data-streamdown="code-block-actions"]', // streamdown: code block copy/download buttons
+  '[data-streamdown$="-actions"]', // streamdown: any other action bar (tables)
+  '.sr-only', // screen-reader-only labels of those buttons
+  'style, script',
+];
+// (BLOCKS, below, is not excluded: its elements only get a space at their edges.)
+
+/**
+ * The answer's text as the reader sees it, comparable across renderers: chrome removed (above),
+ * each KaTeX formula replaced by its TeX source (KaTeX's MathML annotation) in ⟨…⟩ (the peers
+ * ship KaTeX 0.16, QwenDesk 0.19, whose glyph output may differ while the formula is the same),
+ * whitespace collapsed to single spaces and trimmed.
+ */
+export function normalizedText(root: Element = content): string {
+  const copy = root.cloneNode(true) as Element;
+  for (const el of copy.querySelectorAll(EXCLUDED_CHROME.join(','))) el.remove();
+  for (const k of copy.querySelectorAll('.katex')) {
+    if (!copy.contains(k)) continue; // inside a formula already replaced
+    const tex = k.querySelector('annotation[encoding="application/x-tex"]')?.textContent ?? k.textContent ?? '';
+    k.replaceWith(`⟨${tex.trim()}⟩`);
+  }
+  // Block boundaries count as whitespace: marked's HTML has newlines between cells, items and
+  // paragraphs where React's DOM has none, which textContent would otherwise glue together.
+  for (const el of copy.querySelectorAll(BLOCKS)) {
+    el.before(' ');
+    el.after(' ');
+  }
+  return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Elements whose edges separate words: block-level ones, table cells, line breaks, and streamdown's
+ * code lines (span.block, with no newline between them; highlight.js keeps the code's newlines). */
+const BLOCKS = 'address,article,aside,blockquote,dd,details,div,dl,dt,figcaption,figure,footer,h1,h2,h3,h4,h5,h6,header,hr,li,main,nav,ol,p,pre,section,summary,table,tbody,td,tfoot,th,thead,tr,ul,br,pre > code > span.block';
+
+/**
+ * The renderer's asynchronous work is visibly done: for streamdown, every code block shows
+ * Shiki's tokens (it first renders plain code, then a state update per block once Shiki has
+ * loaded the grammar and highlighted). The other renderers highlight synchronously.
+ */
+function highlighted(): boolean {
+  if (mode !== 'streamdown') return true;
+  return [...content.querySelectorAll('[data-streamdown="code-block-body"]')].every((b) => b.querySelector('span[style*="--sdm-c"]'));
+}
+
+/**
+ * Calls then() once `root`'s DOM has not changed for `ms` and highlighting is done (or 20 s have
+ * passed); reports when the DOM last changed.
+ */
+function whenQuiet(root: Element, ms: number, then: (lastChange: number) => void): void {
+  const from = performance.now();
+  let last = from;
+  const mo = new MutationObserver(() => {
+    last = performance.now();
+  });
+  mo.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+  const check = () => {
+    const now = performance.now();
+    if (now - last >= ms && (highlighted() || now - from > 20_000)) {
+      mo.disconnect();
+      then(last);
+    } else setTimeout(check, 50);
+  };
+  setTimeout(check, 50);
+}
+const QUIET_MS = Number(params.get('quiet') ?? 500);
+
+interface Marks {
+  /** Awaited before the stream starts (run-webkit.mjs reads the web process's CPU time then). */
+  start?: () => Promise<unknown>;
+  /** Awaited once the stream and the renderer's work are over, before the harness's own work. */
+  end?: () => Promise<unknown>;
+}
+
+async function run(marks: Marks = {}): Promise<Result> {
+  await marks.start?.();
   return new Promise((resolve) => {
     const frames: Frame[] = [];
     const loaf: Result['loaf'] = [];
@@ -171,16 +266,21 @@ function run(): Promise<Result> {
       setTimeout(() => {
         flush();
         apply(text, false);
-        settled(() =>
+        const finalAt = performance.now();
+        // Then until the DOM has been still for QUIET_MS: a renderer that finishes work
+        // asynchronously (streamdown's Shiki highlighting: grammars load, then each code block
+        // re-renders) is measured until it is done, not cut off at the last update.
+        settled(() => whenQuiet(content, QUIET_MS, (lastChange) =>
           requestAnimationFrame(() =>
             requestAnimationFrame(() => {
               finished = true;
               performance.mark('bench-end');
               obs?.disconnect();
               const elapsedMs = performance.now() - t0;
+              const tailMs = Math.max(0, lastChange - finalAt);
               // Counting the DOM and handing the frames back is the harness's work: in a task of its
-              // own after this frame, not inside the last measured frame.
-              setTimeout(() =>
+              // own after this frame and after the end mark, not inside the measurement.
+              void Promise.resolve(marks.end?.()).then(() => setTimeout(() =>
                 resolve({
                   mode,
                   chars: TEXT.length,
@@ -196,17 +296,41 @@ function run(): Promise<Result> {
                     tables: content.querySelectorAll('table').length,
                     pres: content.querySelectorAll('pre').length,
                     katex: content.querySelectorAll('.katex').length,
+                    // Highlighted code tokens: highlight.js spans, or streamdown's Shiki token spans.
+                    highlighted: content.querySelectorAll('pre [class^="hljs-"], pre span[style*="--sdm-c"]').length,
                     textLength: content.textContent?.length ?? 0,
                   },
+                  tailMs,
                 }),
-              );
+              ));
             }),
           ),
-        );
+        ));
       }, 40);
     };
     setTimeout(tick, 0);
   });
 }
 
-(window as unknown as { __bench: unknown }).__bench = { ready: true, mode, run, chars: TEXT.length };
+(window as unknown as { __bench: unknown }).__bench = { ready: true, mode, run, chars: TEXT.length, text: () => normalizedText() };
+
+// ?auto=1 (run-webkit.mjs; no DevTools protocol in WebKitGTK): the page runs itself a second after
+// it has loaded, asks the server to read the web process's CPU time at its start and end marks,
+// and posts its result (with the normalized final text) back to the same origin.
+if (params.get('auto') === '1') {
+  const send = (path: string, body?: string) =>
+    fetch(path, { method: body === undefined ? 'GET' : 'POST', body, cache: 'no-store' }).then((r) => r.text());
+  const go = () =>
+    setTimeout(async () => {
+      try {
+        const r = await run({ start: () => send('/mark?start'), end: () => send('/mark?end') });
+        // ?dump=1: the final DOM too, to see what the text comparison reads.
+        const html = params.get('dump') === '1' ? content.innerHTML : undefined;
+        await send('/result', JSON.stringify({ ...r, text: normalizedText(), userAgent: navigator.userAgent, html }));
+      } catch (e) {
+        await send('/result', JSON.stringify({ mode, error: String((e as Error)?.stack ?? e) }));
+      }
+    }, Number(params.get('delay') ?? 1000));
+  if (document.readyState === 'complete') go();
+  else addEventListener('load', go, { once: true });
+}

@@ -2,12 +2,16 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
+// The peers' project (bench/peers, installed by scripts/bench-render.sh) brings Tailwind for
+// streamdown's stylesheet; it only transforms CSS that uses Tailwind (peers/src/streamdown.css).
+import tailwind from './peers/tailwind.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root: here,
   base: './',
+  css: { postcss: { plugins: [tailwind()] } },
   plugins: [svelte({ configFile: fileURLToPath(new URL('../svelte.config.js', import.meta.url)) })],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
@@ -16,7 +20,13 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
     // Readable function names in CPU profiles (V8's speed hardly depends on it).
     minify: false,
-    rollupOptions: { input: fileURLToPath(new URL('./render.html', import.meta.url)) },
+    rollupOptions: {
+      input: fileURLToPath(new URL('./render.html', import.meta.url)),
+      // The peers' React packages start with "use client" (meaningless in a plain bundle).
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
   preview: { host: '127.0.0.1', strictPort: false },
 });
