@@ -120,6 +120,7 @@ var benchProbeScript = `(() => {
   };
   const mo = new MutationObserver((records) => {
     const t = now();
+    if (watch && watch.down && !watch.firstMut) watch.firstMut = t;
     const fresh = [];
     for (const r of records) {
       if (r.type === 'characterData') found(r.target.data || '', t, fresh);
@@ -136,15 +137,14 @@ var benchProbeScript = `(() => {
     if (watch && watch.dom && !watch.painted) {
       const w = watch;
       w.painted = -1;
-      afterFrame((tr, tp) => { w.painted = tp; w.raf = tr; emit({ k: 'open', id: w.id, down: w.down, downEv: w.downEv, click: w.click, dom: w.dom, raf: tr, painted: tp, armed: w.armed }); watch = null; });
+      afterFrame((tr, tp) => { w.painted = tp; w.raf = tr; emit({ k: 'open', id: w.id, down: w.down, firstMut: w.firstMut, click: w.click, dom: w.dom, raf: tr, painted: tp, armed: w.armed }); watch = null; });
     }
     const d = now() - t;
     moCalls++; moMs += d; if (d > moMax) moMax = d;
   });
   mo.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
-  const evTime = (e) => { const ts = e.timeStamp; const pn = performance.now(); return ts > 0 && ts <= pn + 1 ? performance.timeOrigin + ts : 0; };
-  for (const type of ['mousedown', 'keydown']) window.addEventListener(type, (e) => { if (watch && !watch.down) { watch.down = now(); watch.downEv = evTime(e); } }, true);
-  window.addEventListener('click', (e) => { if (watch && !watch.click) watch.click = now(); }, true);
+  for (const type of ['mousedown', 'keydown']) window.addEventListener(type, () => { if (watch && !watch.down) watch.down = now(); }, true);
+  window.addEventListener('click', () => { if (watch && !watch.click) watch.click = now(); }, true);
   let frames = null;
   const scroller = (sel) => document.querySelector(sel || '[role=log]');
   const cmds = {

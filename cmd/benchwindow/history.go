@@ -131,11 +131,12 @@ func (g *textGen) en(n int) string {
 		case k == 2:
 			w = zhWords[g.rng.IntN(len(zhWords))]
 		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
 		if start {
 			w = strings.ToUpper(w[:1]) + w[1:]
 			start = false
-		} else {
-			b.WriteByte(' ')
 		}
 		b.WriteString(w)
 		if g.rng.IntN(12) == 0 {
