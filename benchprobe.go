@@ -128,21 +128,51 @@ var benchProbeScript = `(() => {
     }
     if (fresh.length) {
       report({ k: 'm', t, ms: fresh });
+      // The chat store applies streamed text inside a rAF callback, so a task posted from here
+      // runs once that frame's rendering is done (a second rAF would wait a frame longer).
       if (!paintBatch) {
         paintBatch = [];
-        afterFrame((tr, tp) => { report({ k: 'mp', t: tp, tr, ms: paintBatch }); paintBatch = null; });
+        const mc = new MessageChannel();
+        mc.port1.onmessage = () => { report({ k: 'mp', t: now(), ms: paintBatch }); paintBatch = null; };
+        mc.port2.postMessage(0);
       }
       paintBatch.push(...fresh);
     }
     if (watch && watch.dom && !watch.painted) {
       const w = watch;
       w.painted = -1;
-      afterFrame((tr, tp) => { w.painted = tp; w.raf = tr; emit({ k: 'open', id: w.id, down: w.down, firstMut: w.firstMut, click: w.click, dom: w.dom, raf: tr, painted: tp, armed: w.armed }); watch = null; });
+      afterFrame((tr, tp) => { w.painted = tp; w.raf = tr; emit({ k: 'open', id: w.id, down: w.down, firstMut: w.firstMut, callStart: w.callStart, callEnd: w.callEnd, click: w.click, dom: w.dom, raf: tr, painted: tp, armed: w.armed }); watch = null; });
     }
     const d = now() - t;
     moCalls++; moMs += d; if (d > moMax) moMax = d;
   });
   mo.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  // How long the bound Conversation call takes (IPC, Go, the store, JSON both ways): the
+  // generated bindings look the method up on window.go at each call, so a wrapper sees it.
+  try {
+    const api = window.go.main.App;
+    const orig = api.Conversation;
+    api.Conversation = function (...args) {
+      const t0 = now();
+      const pr = orig.apply(this, args);
+      pr.then(() => { if (watch && watch.down && !watch.callEnd) { watch.callStart = t0; watch.callEnd = now(); } }, () => {});
+      return pr;
+    };
+  } catch (e) {}
+  // When each marker's chat:delta event reached the page (a listener beside the app's own).
+  const evSeen = new Set();
+  try {
+    window.runtime.EventsOn('chat:delta', (d) => {
+      const t = now();
+      const text = (d && d.content) || '';
+      if (text.indexOf('qdp') < 0) return;
+      const ms = [];
+      re.lastIndex = 0;
+      let m;
+      while ((m = re.exec(text))) if (!evSeen.has(m[0])) { evSeen.add(m[0]); ms.push(m[0]); }
+      if (ms.length) report({ k: 'e', t, ms });
+    });
+  } catch (e) {}
   for (const type of ['mousedown', 'keydown']) window.addEventListener(type, () => { if (watch && !watch.down) watch.down = now(); }, true);
   window.addEventListener('click', () => { if (watch && !watch.click) watch.click = now(); }, true);
   let frames = null;

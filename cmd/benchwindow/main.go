@@ -32,8 +32,8 @@ import (
 func main() {
 	bin := flag.String("bin", "build/bin/qwendesk-benchprobe", "a QwenDesk binary built with -tags benchprobe")
 	out := flag.String("out", "build/bench/window.json", "where to write the JSON rows")
-	turns := flag.Int("turns", 24, "paced replies streamed (each gives one first token)")
-	tokens := flag.Int("tokens", 250, "tokens per paced reply (50 per second)")
+	turns := flag.Int("turns", 30, "paced replies streamed (each gives one first token)")
+	tokens := flag.Int("tokens", 200, "tokens per paced reply (50 per second)")
 	long := flag.Int("long", 5000, "messages in the long conversation")
 	scroll := flag.Duration("scroll", 5*time.Second, "how long to scroll up through the long conversation")
 	shots := flag.String("shots", "", "folder for screenshots (default: next to -out)")

@@ -21,12 +21,13 @@ type probe struct {
 	// first time (ms, the page's wall clock) each marker word was in the DOM, and the end of
 	// the frame after it
 	dom, painted map[string]float64
+	event        map[string]float64 // when the chat:delta event carrying it reached the page
 	hello        map[string]any
 	lines        int
 }
 
 func newProbe(outPath string) *probe {
-	p := &probe{cmdPath: outPath + ".cmd", replies: map[int]chan map[string]any{}, dom: map[string]float64{}, painted: map[string]float64{}}
+	p := &probe{cmdPath: outPath + ".cmd", replies: map[int]chan map[string]any{}, dom: map[string]float64{}, painted: map[string]float64{}, event: map[string]float64{}}
 	go p.follow(outPath)
 	return p
 }
@@ -70,8 +71,11 @@ func (p *probe) handle(r map[string]any) {
 			t, _ := m["t"].(float64)
 			ms, _ := m["ms"].([]any)
 			target := p.dom
-			if m["k"] == "mp" {
+			switch m["k"] {
+			case "mp":
 				target = p.painted
+			case "e":
+				target = p.event
 			}
 			for _, w := range ms {
 				if s, ok := w.(string); ok {
@@ -146,6 +150,14 @@ func (p *probe) waitHello(timeout time.Duration) (map[string]any, error) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return nil, errors.New("the probe never said hello: is this a -tags benchprobe build, and is QWENDESK_BENCH_PROBE set?")
+}
+
+// eventAt returns when the chat:delta event carrying marker reached the page.
+func (p *probe) eventAt(marker string) (float64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t, ok := p.event[marker]
+	return t, ok
 }
 
 // seen returns when marker was first in the DOM (and the frame after), if it was.
