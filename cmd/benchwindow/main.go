@@ -246,6 +246,7 @@ func run(bin, out, shots string, turns, tokens, long int, scrollFor time.Duratio
 	// Two launches, each on a history of its own: the paced replies first, then the long
 	// conversation, whose idle memory is read before anything else happened in that window.
 	var rows []benchrow.Row
+	load0 := loadavg()
 	for i, phase := range []func(*app, filled) ([]benchrow.Row, error){
 		func(a *app, h filled) ([]benchrow.Row, error) { return tokenPhase(a, c, w) },
 		func(a *app, h filled) ([]benchrow.Row, error) { return longPhase(a, c, h) },
@@ -269,6 +270,11 @@ func run(bin, out, shots string, turns, tokens, long int, scrollFor time.Duratio
 		rows = append(rows, r...)
 	}
 
+	// The machine is shared: say how busy it was, in every row's note.
+	busy := fmt.Sprintf("load average (1 min) %s at the start, %s at the end, on %d CPUs", load0, loadavg(), runtime.NumCPU())
+	for i := range rows {
+		rows[i].Note = strings.TrimPrefix(rows[i].Note+"; "+busy, "; ")
+	}
 	host, _ := os.Hostname()
 	fmt.Printf("benchwindow: %s, %s/%s, %d CPUs (Xvfb), %.0f s\n\n", host, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Since(started).Seconds())
 	for _, r := range rows {
@@ -283,6 +289,14 @@ func run(bin, out, shots string, turns, tokens, long int, scrollFor time.Duratio
 	}
 	fmt.Printf("wrote %s\n", out)
 	return nil
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 func met(v, goal float64) *bool {
