@@ -108,7 +108,7 @@ func tokenPhase(a *app, c config, w *writes) ([]benchrow.Row, error) {
 
 	clockNote := fmt.Sprintf("the page's clock (performance.timeOrigin + performance.now()) − Go's time.Now, best of 15 pings each (Go stamps, queues WindowExecJS, the page answers with a Wails event): %.2f ms ± %.2f before the turns, %.2f ms ± %.2f after; %d of 30 pings had the page's time outside [Go sent, Go received]; DOM times are moved onto Go's clock by the mean, %+.2f ms; performance.now() steps by %.3f ms in this WebKit, so each figure is ± 1 ms",
 		off0, half0, off1, half1, out0+out1, -corr, num(res, "minStep"))
-	pathNote := "what it includes: the server's write and flush (stamped by fakedashscope.Options.OnWrite once the flush returned) → loopback TCP → the app's SSE decoder → the chat coalescer (a reply's first text goes out at once; later text waits up to its 33 ms window) → Wails EventsEmit (JSON, a script evaluated in the webview) → the chat store, which applies text once per animation frame (rAF, ≤ 16.7 ms) → Svelte → the streaming Markdown renderer → the DOM mutation, stamped at the start of the probe's MutationObserver callback (layout and paint come after: the 'painted' row)"
+	pathNote := "what it includes: the server's write and flush (stamped by fakedashscope.Options.OnWrite once the flush returned) → loopback TCP → the app's SSE decoder → the chat coalescer (a reply's first text goes out at once; later text waits up to its 33 ms window) → Wails EventsEmit (JSON, a script evaluated in the webview) → the chat store, which applies text once per animation frame (rAF, ≤ 16.7 ms) → Svelte → the streaming Markdown renderer → the DOM mutation, stamped at the start of the probe's MutationObserver callback (style, layout and paint come after: the 'token to rendered frame' row)"
 	tokNote := fmt.Sprintf("%d paced replies of %d tokens each (fakedashscope #pace: the first token %v after the request, then one chunk every %v = 50 tokens/s, one marker word per chunk, in Markdown with bold, lists and headings) in a new conversation; %d of %d markers found both at the server and in the DOM; %s; %s",
 		c.turns, c.tokens, fakedashscope.PaceThink, fakedashscope.PaceInterval, len(first)+len(later), c.turns*c.tokens, pathNote, clockNote)
 	probeNote := fmt.Sprintf("the probe's own cost over the turns: %v MutationObserver callbacks, %.1f ms in them in all, the longest %.2f ms", stats["moCalls"], num(stats, "moMs"), num(stats, "moMax"))
@@ -241,8 +241,8 @@ func longPhase(a *app, c config, h filled) ([]benchrow.Row, error) {
 		}
 	}
 	sort.Float64s(works)
-	scrollNote := fmt.Sprintf("%d mouse-wheel notches up (xdotool button 4, one every 50 ms) over the message list; %d frames monitored, each from its first rAF callback to a task posted from it (after style, layout and paint), median %.1f ms; scrollTop %v → %v px; the longest gap between two frames' rAF callbacks %.1f ms, %d gaps over 25 ms (a missed 60 Hz frame)",
-		notches, len(list), nan0(pct(works, 50)), fr["top0"], fr["top1"], longestGap, missed)
+	scrollNote := fmt.Sprintf("%d mouse-wheel notches up (xdotool button 4, one every 50 ms) over the message list; %d frames monitored, each from its first rAF callback to a task posted from it (after style, layout and paint), median %.1f ms; scrollTop %.0f → %.0f px; the longest gap between two frames' rAF callbacks %.1f ms, %d gaps over 25 ms (a missed 60 Hz frame)",
+		notches, len(list), nan0(pct(works, 50)), num(fr, "top0"), num(fr, "top1"), longestGap, missed)
 	logf("scroll: longest frame %.1f ms, %d over 16 ms; %s", longestWork, over, scrollNote)
 	measured := len(list) > 0
 	scrollMet := func(ok bool) *bool {
@@ -254,7 +254,7 @@ func longPhase(a *app, c config, h filled) ([]benchrow.Row, error) {
 	return []benchrow.Row{
 		{Figure: fmt.Sprintf("open a %d-message conversation: first paint of its last messages", h.longMessages), QwenDesk: nan0(openPaint), Unit: "ms", Goal: "< 150 ms", Met: met(openPaint, 150), Note: openNote},
 		{Figure: "open the long conversation: its last message in the DOM", QwenDesk: nan0(openDOM), Unit: "ms", Goal: "—",
-			Note: fmt.Sprintf("3 s after its last message reached the DOM the page held %v message elements, %v elements in all, %v characters of text", count["n"], count["nodes"], count["textChars"])},
+			Note: fmt.Sprintf("3 s after its last message reached the DOM the page held %.0f message elements, %.0f elements in all, %.0f characters of text", num(count, "n"), num(count, "nodes"), num(count, "textChars"))},
 		{Figure: "scroll the long conversation: longest frame", QwenDesk: longestWork, Unit: "ms", Goal: "≤ 16 ms", Met: scrollMet(longestWork <= 16), Note: scrollNote},
 		{Figure: "scroll the long conversation: frames over 16 ms", QwenDesk: float64(over), Unit: "frames", Goal: "0", Met: scrollMet(over == 0), Note: fmt.Sprintf("of %d frames", len(list))},
 		{Figure: "PSS, whole process tree, idle (a short conversation open)", QwenDesk: mb(idlePSS), Unit: "MB", Goal: "—", Note: "5 s after the sidebar listed the history: " + describe(idle)},
