@@ -257,6 +257,8 @@ func longPhase(a *app, c config, h filled) ([]benchrow.Row, error) {
 			Note: fmt.Sprintf("3 s after its last message reached the DOM the page held %.0f message elements, %.0f elements in all, %.0f characters of text", num(count, "n"), num(count, "nodes"), num(count, "textChars"))},
 		{Figure: "scroll the long conversation: longest frame", QwenDesk: longestWork, Unit: "ms", Goal: "≤ 16 ms", Met: scrollMet(longestWork <= 16), Note: scrollNote},
 		{Figure: "scroll the long conversation: frames over 16 ms", QwenDesk: float64(over), Unit: "frames", Goal: "0", Met: scrollMet(over == 0), Note: fmt.Sprintf("of %d frames", len(list))},
+		{Figure: "scroll the long conversation: longest gap between frames", QwenDesk: longestGap, Unit: "ms", Goal: "—",
+			Note: fmt.Sprintf("from one frame's first rAF callback to the next one's: what a user sees as a stall (60 Hz is 16.7 ms); %d of %d gaps were over 25 ms, a missed frame; the main thread's work between frames (wheel events, scroll handlers, layout of the whole list) shows here rather than in the per-frame time above", missed, len(list))},
 		{Figure: "PSS, whole process tree, idle (a short conversation open)", QwenDesk: mb(idlePSS), Unit: "MB", Goal: "—", Note: "5 s after the sidebar listed the history: " + describe(idle)},
 		{Figure: "PSS after opening the long conversation, above idle", QwenDesk: mb(openedPSS - idlePSS), Unit: "MB", Goal: "≤ 100 MB", Met: benchrow.Met(mb(openedPSS-idlePSS) <= 100),
 			Note: fmt.Sprintf("3 s after its last message reached the DOM: %.1f MB in all (%s); after scrolling: %.1f MB, %.1f above idle", mb(openedPSS), describe(opened), mb(scrolledPSS), mb(scrolledPSS-idlePSS))},
