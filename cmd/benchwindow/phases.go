@@ -158,6 +158,11 @@ func longPhase(a *app, c config, h filled) ([]benchrow.Row, error) {
 	case <-time.After(5 * time.Second):
 		return nil, errors.New("the open watch was not armed")
 	}
+	// Frames while it opens: does the window go on painting, or freeze until it is done?
+	if _, err := p.call(map[string]any{"c": "frames", "on": true}, "framesOn", 5*time.Second); err != nil {
+		return nil, err
+	}
+	time.Sleep(100 * time.Millisecond)
 	clickAt := time.Now()
 	if err := xdo("click", "1"); err != nil {
 		return nil, err
@@ -166,6 +171,19 @@ func longPhase(a *app, c config, h filled) ([]benchrow.Row, error) {
 	select {
 	case open = <-wch:
 	case <-time.After(120 * time.Second):
+	}
+	frozen := ""
+	if fr, err := p.call(map[string]any{"c": "frames", "on": false}, "frames", 30*time.Second); err == nil {
+		list, _ := fr["list"].([]any)
+		var gap, work float64
+		for _, it := range list {
+			if f, _ := it.([]any); len(f) >= 3 {
+				w, _ := f[1].(float64)
+				g, _ := f[2].(float64)
+				gap, work = max(gap, g), max(work, w)
+			}
+		}
+		frozen = fmt.Sprintf("; from 100 ms before the click to the reply %d frames were drawn, the longest gap between two frames' rAF callbacks %.0f ms (the window painted nothing in between), the longest frame %.0f ms", len(list), gap, work)
 	}
 	openPaint, openDOM, firstMut := math.NaN(), math.NaN(), math.NaN()
 	var openNote string
@@ -181,6 +199,7 @@ func longPhase(a *app, c config, h filled) ([]benchrow.Row, error) {
 		openNote = fmt.Sprintf("an xdotool click on its sidebar item; from the probe's mousedown listener (capture, on window; the click listener ran %.1f ms after it; xdotool was started %.1f ms before it) to the first DOM mutation holding the last message's marker word, %.1f ms, and to the end of the frame after that (rAF, then a posted task: after style, layout and paint), %.1f ms; the first DOM mutation of any kind after the mousedown came at %.1f ms",
 			num(open, "click")-start, start-float64(clickAt.UnixNano())/1e6, openDOM, openPaint, firstMut)
 	}
+	openNote += frozen
 	if open != nil && num(open, "callEnd") > 0 {
 		openNote += fmt.Sprintf("; the bound Conversation call (IPC, Go, the store, JSON both ways) was made %.1f ms after the mousedown and resolved at %.1f ms: the rest is the window's rendering",
 			num(open, "callStart")-num(open, "down"), num(open, "callEnd")-num(open, "down"))
