@@ -119,7 +119,10 @@ func run(build buildinfo.Info) error {
 		// The history opens once the page is up, not in OnStartup: on Linux Wails runs
 		// OnStartup on a goroutine while it is still checking the single-instance lock, so a
 		// second launch would start opening (and migrating) the file before it exits.
-		OnDomReady: func(context.Context) {
+		OnDomReady: func(ctx context.Context) {
+			if domReadyHook != nil {
+				domReadyHook(ctx)
+			}
 			app.openInBackground(func(ctx context.Context, progress func(store.Progress)) (services, error) {
 				return openServices(ctx, dataDir, logger, progress)
 			})
@@ -194,6 +197,10 @@ func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:8])
 }
+
+// domReadyHook is nil except in the window benchmark's build (-tags benchprobe), whose
+// benchprobe.go sets it to install its DOM probe; make build and make dist never have one.
+var domReadyHook func(context.Context)
 
 // wailsEmitter sends chat events to the window. Wails' EventsEmit calls log.Fatalf on a
 // context it did not make, so nothing is sent before OnStartup hands over the real one.

@@ -33,6 +33,7 @@ const (
 type script struct {
 	pieces []piece
 	delay  time.Duration
+	first  time.Duration // the pause before the first piece when > 0 (a model thinking); else delay
 	finish string
 	crlf   bool
 	end    ending
@@ -92,6 +93,9 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request, reqID string, body
 		return
 	}
 	sc := s.scriptFor(text)
+	if n := paceTokens(text); n > 0 && req.Stream {
+		sc.pieces, sc.delay, sc.first = pacedPieces(s.paceTurns.Add(1), n), PaceInterval, PaceThink
+	}
 	if req.Stream {
 		if calls, ok := toolPlan(req, text); ok {
 			s.streamTools(w, r.Context(), reqID, req, calls, text, sc)
@@ -267,7 +271,11 @@ func (s *Server) stream(w http.ResponseWriter, ctx context.Context, reqID string
 	}
 	var reasoningRunes, contentRunes int
 	for i, p := range sc.pieces {
-		if !s.pause(ctx, sc.delay) {
+		wait := sc.delay
+		if i == 0 && sc.first > 0 {
+			wait = sc.first
+		}
+		if !s.pause(ctx, wait) {
 			return
 		}
 		c := base
@@ -287,6 +295,9 @@ func (s *Server) stream(w http.ResponseWriter, ctx context.Context, reqID string
 		c.Choices = []choiceJSON{{Delta: d, FinishReason: finish}}
 		if !out.event(c) {
 			return
+		}
+		if s.opts.OnWrite != nil {
+			s.opts.OnWrite(ChunkWrite{RequestID: reqID, Index: i, Text: p.text, Reasoning: p.reasoning, At: time.Now()})
 		}
 	}
 	switch sc.end {

@@ -47,6 +47,9 @@ type Options struct {
 	ChunkDelay time.Duration
 	// Models is what GET /models lists; nil means qwen.FallbackModels().
 	Models []string
+	// OnWrite, when set, is called after each text chunk of a streamed reply is written and
+	// flushed (see #pace), on the handler's goroutine: it must be quick.
+	OnWrite func(ChunkWrite)
 }
 
 // Recorded is one request as the server received it, for assertions.
@@ -79,6 +82,7 @@ type Server struct {
 	closeOnce sync.Once
 	idPrefix  string
 	seq       atomic.Uint64
+	paceTurns atomic.Uint64 // #pace replies streamed so far
 
 	mu       sync.Mutex
 	closed   bool
