@@ -129,6 +129,7 @@ bench: build
 	-go run ./cmd/benchlatency -out $(BENCH)/latency.json
 	-./scripts/bench-render.sh 3 $(BENCH)/render.json
 	-./scripts/bench-app.sh $(CURDIR)/$(BIN) $(BENCH)/app.json
+	-./scripts/bench-window.sh "" $(BENCH)/window.json
 	-mkdir -p $(HISTORY_DIR) && go run ./cmd/benchhistory -scale $(HISTORY_SCALE) -dir $(HISTORY_DIR) -out $(BENCH)/history.json
 	-go run ./cmd/benchdocs -out $(BENCH)/docs.json
 	-./scripts/mcp-servers.sh $(MCP_SERVERS) && go run ./cmd/benchtools -servers $(MCP_SERVERS) -out $(BENCH)/tools.json
