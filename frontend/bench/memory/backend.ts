@@ -112,7 +112,20 @@ let status: AppStatus = {
   problems: [],
   titles: { enabled: true, model: 'qwen-flash' },
   preferences: { theme: 'system', language: 'system', fontSize: 15, sendKey: 'enter', proxyMode: 'system', proxyURL: '' },
-  prices: [],
+  // internal/pricing Defaults.
+  prices: [
+    { model: 'qwen3-max*', input: 6, output: 24, cachedInput: 2.4 },
+    { model: 'qwen-max*', input: 2.4, output: 9.6, cachedInput: 0.96 },
+    { model: 'qwen-plus*', input: 0.8, output: 2, cachedInput: 0.32 },
+    { model: 'qwen-flash*', input: 0.15, output: 1.5, cachedInput: 0.06 },
+    { model: 'qwen-turbo*', input: 0.3, output: 0.6, cachedInput: 0.12 },
+    { model: 'qwq-plus*', input: 1.6, output: 4, cachedInput: 0.64 },
+    { model: 'qwen3-coder-plus*', input: 4, output: 16, cachedInput: 1.6 },
+    { model: 'qwen3-coder-flash*', input: 1, output: 4, cachedInput: 0.4 },
+    { model: 'qwen3-vl-plus*', input: 1, output: 10, cachedInput: 0.4 },
+    { model: 'qwen-vl-max*', input: 1.6, output: 4, cachedInput: 0.64 },
+    { model: 'qwen-vl-plus*', input: 0.8, output: 2, cachedInput: 0.32 },
+  ],
 };
 
 interface Stored extends Conversation {
@@ -179,19 +192,25 @@ function send(conversationId: string, text: string): Promise<Turn> {
     streams.delete(turn.requestId);
     reply.status = how;
     reply.finishReason = how === 'complete' ? 'stop' : '';
+    // The fake server's usage: about one token per two runes (fakedashscope usageFor).
+    const prompt = Math.floor([...text].length / 2) + 4;
+    const completion = Math.floor([...reply.content].length / 2) + 1;
     const done: DoneEvent = {
       ...header,
       seq: ++seq,
       status: how,
       finishReason: reply.finishReason,
-      usage: how === 'complete' ? { prompt_tokens: 20, completion_tokens: Math.ceil(sentBytes / 4), total_tokens: 20 + Math.ceil(sentBytes / 4) } : null,
+      usage:
+        how === 'complete'
+          ? { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: 0 } }
+          : null,
     };
     emit('chat:done', done);
     report('done', { status: how, bytes: sentBytes, chars: reply.content.length, deltas });
     if (how === 'complete' && c.titleAuto) {
       // Go names the conversation afterwards with a second, short request (internal/chat/title.go).
       setTimeout(() => {
-        c.title = 'Bench: one very long line';
+        c.title = [...text.replace(/#\w+/g, '')].slice(0, 40).join('').trim();
         emit('conversations:changed', { conversationId, reason: 'title' });
       }, 50);
     }
