@@ -364,6 +364,13 @@ func private(ps []proc) (kb int) {
 // that is page cache (libraries, ICU data, the binary; told apart from anonymous memory by
 // /proc/kpageflags, so a library's copied-on-write data pages count as anonymous). Frame
 // numbers and page flags need CAP_SYS_ADMIN; without it ok is false.
+//
+// For the tree as a whole this is also its Pss as it would be if no process outside the tree
+// mapped any of its pages (Pss divides a page among its mappers; within the tree the parts add
+// up to the page). The benchmark compares trees by it: on this machine other users' Xvfb
+// servers (Mesa's libLLVM), WebKit and Chromium processes map the same library pages and come
+// and go during a run, which moved the kernel's Pss sum of the same idle QwenDesk between 179
+// and 280 MB from run to run.
 type resident struct {
 	totalKB, fileKB int
 	fileSummedKB    int // the same file pages, counted once per process that maps them (as VmRSS sums do)
@@ -452,7 +459,7 @@ func framesOf(pid, page int) (map[uint64]struct{}, bool) {
 // memory (gone when the app quits) and, where frame numbers can be read, its resident pages
 // counted once, with how much of the summed RSS is the same library pages counted again in
 // each process.
-func memoryRows(when string, ps []proc, rssKB int, once resident, base *snap) []benchrow.Row {
+func memoryRows(when string, ps []proc, rssKB int, once resident) []benchrow.Row {
 	var parts []string
 	for _, p := range ps {
 		parts = append(parts, fmt.Sprintf("%s %.1f (of RSS %.1f; shared %.1f)", p.name, mb(p.priv), mb(p.rssKB), mb(p.shared)))
@@ -464,13 +471,6 @@ func memoryRows(when string, ps []proc, rssKB int, once resident, base *snap) []
 			Note: fmt.Sprintf("distinct physical pages (pagemap frame numbers) of the tree: %.1f MB of them page cache (libraries, ICU data, the binary), "+
 				"which the sum of VmRSS counts as %.1f MB, once per process that maps them; summed VmRSS %.1f MB overstates by %.1f MB",
 				mb(once.fileKB), mb(once.fileSummedKB), mb(rssKB), mb(rssKB-once.totalKB))})
-		if base != nil && base.once.ok {
-			r := &rows[len(rows)-1]
-			r.Baseline, r.BaselineName = benchrow.Num(mb(base.once.totalKB)), "Chromium --app, same bundle"
-			r.Ratio = benchrow.Num(float64(once.totalKB) / float64(base.once.totalKB))
-			r.Note += fmt.Sprintf("; Chromium's tree: %.1f MB, %.1f MB of them page cache (unlike Pss, this does not depend on what else runs on the machine)",
-				mb(base.once.totalKB), mb(base.once.fileKB))
-		}
 	}
 	return rows
 }
@@ -730,7 +730,8 @@ func run(bin, out string, launches int, o peerOptions) error {
 	// Later, for the record: does the memory come back down?
 	time.Sleep(10 * time.Second)
 	later := tree(pid)
-	laterRSS, _ := sum(later)
+	laterRSS, laterPSS := sum(later)
+	laterS := snap{ps: later, rss: laterRSS, pss: laterPSS, once: residentOnce(later)}
 	qwenContext := others(inTree(append(append([]proc{}, idle...), after...)))
 	a.quit()
 
@@ -758,27 +759,30 @@ func run(bin, out string, launches int, o peerOptions) error {
 
 	paint := median(paints)
 	size := float64(st.Size()) / 1e6
-	qIdlePSS, qAfterPSS := mb(idlePSS), mb(afterPSS)
-	ratioRow := func(figure string, q float64, base func(*peer) float64, goal float64, note string) benchrow.Row {
+	idleS := snap{ps: idle, rss: idleRSS, pss: idlePSS, once: idleOnce}
+	afterS := snap{ps: after, rss: afterRSS, pss: afterPSS, once: afterOnce}
+	qIdlePSS := pssOf(idleS)
+	fmt.Fprintf(os.Stderr, "QwenDesk Pss: idle %s; after the answer %s\n", pssHow(idleS), pssHow(afterS))
+	ratioRow := func(figure string, qs snap, base func(*peer) snap, goal float64, note string) benchrow.Row {
+		q := pssOf(qs)
 		r := benchrow.Row{Figure: figure, QwenDesk: q, Unit: "MB", Goal: fmt.Sprintf("≤ %.1f×", goal), BaselineName: "Chromium --app, same bundle"}
 		if chromErr != nil {
 			r.Met = benchrow.Met(false)
 			r.Note = "the Chromium baseline was not measured in this run, so the goal is not shown as met: " + chromErr.Error() + ". " + note
 			return r
 		}
-		b := base(chrom)
+		bs := base(chrom)
+		b := pssOf(bs)
 		r.Baseline, r.Ratio = benchrow.Num(b), benchrow.Num(q/b)
 		r.Met = benchrow.Met(q/b <= goal)
-		r.Note = fmt.Sprintf("%.1f MB / %.1f MB = %.3f×. Pss splits each shared page among every process on the machine that maps it, "+
-			"so it drops when other WebKit or Chromium processes run (counted below); the \"each page once\" rows are the Pss each tree would have "+
-			"if nothing outside it mapped its pages. %s", q, b, q/b, note)
+		r.Note = fmt.Sprintf("%.1f MB / %.1f MB = %.3f×. %s QwenDesk %s; Chromium %s. %s", q, b, q/b, pssMethod, pssHow(qs), pssHow(bs), note)
 		return r
 	}
 	chromNote := func(when string, s func(*peer) snap) string {
 		if chrom == nil {
 			return ""
 		}
-		return fmt.Sprintf(" Chromium %s (Pss, MB): %s.", when, pssList(s(chrom).ps))
+		return fmt.Sprintf(" Chromium %s (kernel Pss/private per process, MB): %s.", when, pssList(s(chrom).ps))
 	}
 	chromSetup := ""
 	if chrom != nil {
@@ -810,32 +814,39 @@ func run(bin, out string, launches int, o peerOptions) error {
 	}
 	idleSnap := func(p *peer) snap { return p.idle }
 	afterSnap := func(p *peer) snap { return p.after }
-	pss := func(s func(*peer) snap) func(*peer) float64 { return func(p *peer) float64 { return mb(s(p).pss) } }
 
 	rows := []benchrow.Row{
 		paintRow,
 		rssRow("idle RSS, whole process tree (5 s after paint)", idleRSS, 150, "sum of VmRSS: "+describe(idle), idleSnap),
-		ratioRow("idle PSS, whole tree: QwenDesk vs Chromium --app (same bundle)", qIdlePSS, pss(idleSnap), 0.5,
-			fmt.Sprintf("Sum of Pss over each whole process tree, %s after first paint. QwenDesk (Pss, MB): %s; %s.", idleSettle, pssList(idle), qwenContext)+
+		ratioRow("idle PSS, whole tree: QwenDesk vs Chromium --app (same bundle)", idleS, idleSnap, 0.5,
+			fmt.Sprintf("Measured %s after first paint. QwenDesk (kernel Pss/private per process, MB): %s; %s.", idleSettle, pssList(idle), qwenContext)+
 				chromNote("idle", idleSnap)+chromSetup),
 		rssRow("RSS after streaming a 1 MB answer (+3 s)", afterRSS, 250, fmt.Sprintf("turn %v in %.1f s; sum of VmRSS: %s", fin["status"], turnSecs, describe(after)), afterSnap),
 	}
-	turnNote := fmt.Sprintf("Sum of Pss, measured once the turn had ended and the tree had gone quiet (%s), then %s more. "+
-		"QwenDesk: the fake server's 1 MiB #bigline answer typed into the window; Go's turn %v %.1f s after Return, the tree quiet %.1f s after Return (Pss, MB): %s.",
+	turnNote := fmt.Sprintf("Measured once the turn had ended and the tree had gone quiet (%s), then %s more. "+
+		"QwenDesk: the fake server's 1 MiB #bigline answer typed into the window; Go's turn %v %.1f s after Return, the tree quiet %.1f s after Return (kernel Pss/private per process, MB): %s.",
 		quietRule, afterSettle, fin["status"], turnSecs, quietSecs, pssList(after))
 	if chrom != nil {
 		turnNote += fmt.Sprintf(" Chromium: the same question typed into its window; the stand-in's turn %v (%v bytes in %v delta events) %.1f s after Return, "+
 			"the tree quiet %.1f s after Return (the stand-in runs on the page's thread, so its events wait for the rendering; Go's do not); renderer CPU from Return: %.1f s.",
 			chrom.done["status"], chrom.done["bytes"], chrom.done["deltas"], chrom.turnSecs, chrom.quietSecs, chrom.rendererCPU) + chromNote("after the answer", afterSnap)
 	}
-	rows = append(rows, ratioRow("PSS after a 1 MB answer: QwenDesk vs Chromium", qAfterPSS, pss(afterSnap), 0.5, turnNote))
+	rows = append(rows, ratioRow("PSS after a 1 MB answer: QwenDesk vs Chromium", afterS, afterSnap, 0.5, turnNote))
+	laterRow := benchrow.Row{Figure: "PSS 10 s later still: QwenDesk vs Chromium", QwenDesk: pssOf(laterS), Unit: "MB", Goal: "—",
+		Note: "for the record, how much each engine gives back without a reason to (V8 and JavaScriptCore collect garbage when they choose): QwenDesk " + pssHow(laterS)}
+	if chrom != nil && chrom.later.ps != nil {
+		laterRow.Baseline, laterRow.BaselineName = benchrow.Num(pssOf(chrom.later)), "Chromium --app, same bundle"
+		laterRow.Ratio = benchrow.Num(pssOf(laterS) / pssOf(chrom.later))
+		laterRow.Note += "; Chromium " + pssHow(chrom.later) + fmt.Sprintf(" (Pss/private per process, MB: %s)", pssList(chrom.later.ps))
+	}
+	rows = append(rows, laterRow)
 
 	if noGPU != nil {
-		b := mb(noGPU.idle.pss)
+		b := pssOf(noGPU.idle)
 		rows = append(rows, benchrow.Row{Figure: "idle PSS: QwenDesk vs Chromium --app with --disable-gpu", QwenDesk: qIdlePSS, Unit: "MB", Goal: "—",
 			Baseline: benchrow.Num(b), BaselineName: "Chromium --app --disable-gpu", Ratio: benchrow.Num(qIdlePSS / b),
 			Note: fmt.Sprintf("not Electron's default, for the record: the same bundle and flags plus --disable-gpu (an Electron app's app.disableHardwareAcceleration()), "+
-				"one launch, %s after first paint (Pss, MB): %s; %s", idleSettle, pssList(noGPU.idle.ps), noGPU.context)})
+				"one launch, %s after first paint: %s; per process (kernel Pss, MB): %s; %s", idleSettle, pssHow(noGPU.idle), pssList(noGPU.idle.ps), noGPU.context)})
 	} else if noGPUErr != nil {
 		fmt.Fprintln(os.Stderr, "benchapp: Chromium --disable-gpu not measured:", noGPUErr)
 	}
@@ -845,29 +856,20 @@ func run(bin, out string, launches int, o peerOptions) error {
 		rows = append(rows, benchrow.Row{Figure: "idle PSS above the empty Wails window", QwenDesk: 0, Unit: "MB", Goal: "≤ 40 MB", Met: benchrow.Met(false),
 			Note: "the empty Wails window was not measured in this run, so the goal is not shown as met: " + emptyErr.Error()})
 	} else {
-		e := mb(empty.idle.pss)
+		e := pssOf(empty.idle)
 		floorNote := fmt.Sprintf("cmd/benchempty: a Wails v2 window with one line of HTML, the size, background and Linux WebKit options of main.go (GPU policy never), "+
 			"no bindings, built with the production tags (desktop,production,webkit2_41, -ldflags \"-w -s\"); measured %s after its first paint (%d ms) "+
-			"under the same display (Pss, MB): %s; %s", idleSettle, empty.paint.Milliseconds(), pssList(empty.idle.ps), empty.context)
+			"under the same display (kernel Pss/private per process, MB): %s; %s", idleSettle, empty.paint.Milliseconds(), pssList(empty.idle.ps), empty.context)
 		above := qIdlePSS - e
 		rows = append(rows,
 			benchrow.Row{Figure: "idle PSS above the empty Wails window", QwenDesk: above, Unit: "MB", Goal: "≤ 40 MB", Met: benchrow.Met(above <= 40),
-				Note: fmt.Sprintf("QwenDesk idle %.1f MB − empty Wails window idle %.1f MB. ", qIdlePSS, e) + floorNote},
+				Note: fmt.Sprintf("QwenDesk idle %.1f MB − empty Wails window idle %.1f MB. %s QwenDesk %s; the empty window %s. ", qIdlePSS, e, pssMethod, pssHow(idleS), pssHow(empty.idle)) + floorNote},
 			benchrow.Row{Figure: "idle PSS, whole tree: QwenDesk vs the empty Wails window", QwenDesk: qIdlePSS, Unit: "MB", Goal: "—",
 				Baseline: benchrow.Num(e), BaselineName: "empty Wails window", Ratio: benchrow.Num(qIdlePSS / e),
 				Note: "the floor's own figure: " + floorNote})
-		if idleOnce.ok && empty.idle.once.ok {
-			rows = append(rows, benchrow.Row{Figure: "resident memory (each page once), idle, above the empty Wails window", QwenDesk: mb(idleOnce.totalKB - empty.idle.once.totalKB),
-				Unit: "MB", Goal: "—", Note: fmt.Sprintf("the 40 MB figure without Pss's dependence on other processes: QwenDesk's tree %.1f MB of distinct physical pages, the empty window's %.1f MB",
-					mb(idleOnce.totalKB), mb(empty.idle.once.totalKB))})
-		}
 	}
-	var idleBase, afterBase *snap
-	if chrom != nil {
-		idleBase, afterBase = &chrom.idle, &chrom.after
-	}
-	rows = append(rows, memoryRows("idle", idle, idleRSS, idleOnce, idleBase)...)
-	rows = append(rows, memoryRows("after the 1 MB answer", after, afterRSS, afterOnce, afterBase)...)
+	rows = append(rows, memoryRows("idle", idle, idleRSS, idleOnce)...)
+	rows = append(rows, memoryRows("after the 1 MB answer", after, afterRSS, afterOnce)...)
 	var cpuParts []string
 	for _, p := range idle {
 		cpuParts = append(cpuParts, fmt.Sprintf("%s %.2f s", p.name, cpuAfter[p.pid]-cpuBefore[p.pid]))

@@ -76,7 +76,32 @@ func measure(pids []int) snap {
 	ps := treeOf(pids)
 	s := snap{ps: ps, once: residentOnce(ps)}
 	s.rss, s.pss = sum(ps)
+	fmt.Fprintf(os.Stderr, "tree of %d processes, Pss %s\n", len(ps), pssHow(s))
 	return s
+}
+
+// pssOf is a tree's Pss in MB as the goals use it: the tree's on its own, its distinct
+// resident pages (see resident), when frame numbers can be read; else the kernel's Pss sum,
+// which other processes on the machine lower.
+func pssOf(s snap) float64 {
+	if s.once.ok {
+		return mb(s.once.totalKB)
+	}
+	return mb(s.pss)
+}
+
+// pssMethod says, in a row's note, what its Pss figures are.
+const pssMethod = "PSS of each whole process tree on its own: its distinct resident pages (frame numbers from /proc/PID/pagemap), " +
+	"which is the tree's Pss sum when no process outside it maps the same pages. The kernel's Pss sum is lower and moves with " +
+	"whatever else maps the same libraries (on this shared machine: other users' Xvfb servers, which map Mesa's libLLVM, and their " +
+	"WebKit and Chromium windows), by tens of MB between runs; it is given for each tree."
+
+// pssHow says how pssOf's figure was found and what the kernel's own sum was.
+func pssHow(s snap) string {
+	if !s.once.ok {
+		return fmt.Sprintf("the kernel's Pss sum %.1f MB (page map counts unreadable: other windows on the machine lower it)", mb(s.pss))
+	}
+	return fmt.Sprintf("%.1f MB (the kernel's Pss sum at that moment %.1f MB)", pssOf(s), mb(s.pss))
 }
 
 // pidsWith returns the processes whose command line contains s (Chromium's crash handler
@@ -96,40 +121,56 @@ func pidsWith(s string) []int {
 	return out
 }
 
-// others counts the processes outside the run's trees that share libraries with them
-// (another user's QwenDesk, WebKit or Chromium): they lower every tree's Pss, not its
-// pages-counted-once figure.
-func others(mine map[int]bool) string {
-	n := map[string]int{}
+// sharersOutside returns the processes outside mine that map WebKitGTK, run a Chromium or
+// are an X server (Xvfb maps Mesa's libLLVM, as the windows do): other users' windows and
+// displays on a shared machine, and the run's own Xvfb. They share library pages with the
+// measured trees and so lower the kernel's Pss of them while they run.
+func sharersOutside(mine map[int]bool) []int {
+	var out []int
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
-		if err != nil || mine[pid] {
+		if err != nil || mine[pid] || pid == os.Getpid() {
 			continue
 		}
-		cmd, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil || len(cmd) == 0 {
-			continue
-		}
-		arg0, _, _ := bytes.Cut(cmd, []byte{0})
-		switch base := filepath.Base(string(arg0)); {
-		case strings.HasPrefix(base, "WebKit"):
-			n["WebKit helpers"]++
-		case base == "chromium" || base == "chrome" || base == "chrome_crashpad_handler" || base == "headless_shell":
-			n["Chromium processes"]++
-		case base == "qwendesk":
-			n["qwendesk"]++
+		if sharerName(pid) != "" {
+			out = append(out, pid)
 		}
 	}
+	return out
+}
+
+// sharerName is "WebKit", "Chromium" or "X server" when pid is such a process, else "".
+func sharerName(pid int) string {
+	exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	switch filepath.Base(exe) {
+	case "chromium", "chrome", "headless_shell", "chrome_crashpad_handler":
+		return "Chromium"
+	case "Xvfb", "Xorg", "Xwayland":
+		return "X server"
+	}
+	maps, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", pid))
+	if err == nil && (bytes.Contains(maps, []byte("libwebkit2gtk")) || bytes.Contains(maps, []byte("libjavascriptcoregtk"))) {
+		return "WebKit"
+	}
+	return ""
+}
+
+// others describes the browsers outside the run's trees at the moment of a measurement.
+func others(mine map[int]bool) string {
+	n := map[string]int{}
+	for _, pid := range sharersOutside(mine) {
+		n[sharerName(pid)]++
+	}
 	if len(n) == 0 {
-		return "no other WebKit or Chromium processes ran on the machine"
+		return "no WebKit, Chromium or X server process ran outside the measured tree"
 	}
 	var parts []string
 	for k, v := range n {
-		parts = append(parts, fmt.Sprintf("%d %s", v, k))
+		parts = append(parts, fmt.Sprintf("%d %s processes", v, k))
 	}
 	sort.Strings(parts)
-	return "outside the measured trees the machine ran " + strings.Join(parts, ", ") + " (shared libraries' Pss is split with them)"
+	return strings.Join(parts, " and ") + " ran outside the measured tree (the run's own Xvfb among them); they lower its kernel Pss sum, not its pages"
 }
 
 // peer is what one baseline measured.
@@ -137,9 +178,10 @@ type peer struct {
 	name        string
 	paint       time.Duration
 	idle, after snap
-	turnSecs    float64 // from Return to the stand-in's done
-	quietSecs   float64 // from Return to the tree going quiet
-	rendererCPU float64 // the renderers' CPU seconds from Return to the measurement
+	later       snap           // 10 s after the measurement after the answer
+	turnSecs    float64        // from Return to the stand-in's done
+	quietSecs   float64        // from Return to the tree going quiet
+	rendererCPU float64        // the renderers' CPU seconds from Return to the measurement
 	done        map[string]any // the stand-in's report of the finished turn
 	flags       []string
 	unmocked    []string
@@ -432,6 +474,8 @@ func measureChromium(chromium, dist, standIn, bin, tmp string, idleOnly bool, ex
 	}
 	explain(fmt.Sprintf("chromium after 1 MB answer (done %.1f s after Return, quiet %.1f s after; %v)", res.turnSecs, res.quietSecs, res.done), res.after.ps)
 	screenshot("chromium-after")
+	time.Sleep(10 * time.Second)
+	res.later = measure(roots())
 	res.unmocked = b.reported("unmocked", "method")
 	res.pageErrors = b.reported("page-error", "message")
 	return res, nil
@@ -479,11 +523,12 @@ func inTree(ps []proc) map[int]bool {
 	return m
 }
 
-// pssList names each process of a tree with its Pss.
+// pssList names each process of a tree with its kernel Pss and its private memory (pages
+// only it maps, which do not depend on other processes).
 func pssList(ps []proc) string {
 	parts := make([]string, 0, len(ps))
 	for _, p := range ps {
-		parts = append(parts, fmt.Sprintf("%s[%d] %.1f", p.name, p.pid, mb(p.pssKB)))
+		parts = append(parts, fmt.Sprintf("%s[%d] %.1f/%.1f", p.name, p.pid, mb(p.pssKB), mb(p.priv)))
 	}
 	return strings.Join(parts, "; ")
 }
