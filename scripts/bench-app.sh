@@ -33,7 +33,15 @@ fi
 # Keep Go's caches where they are before HOME moves.
 export GOPATH="$(go env GOPATH)" GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)"
 home="$(mktemp -d /tmp/qwendesk-bench-home.XXXXXX)"
-trap 'rm -rf "$home"' EXIT
+# Chromium asks the private session bus for the desktop portal, whose document portal mounts
+# a FUSE folder in $XDG_CACHE_HOME/doc and may still hold it when the session ends.
+cleanup() {
+  if mountpoint -q "$home/.cache/doc" 2>/dev/null; then
+    fusermount -u "$home/.cache/doc" 2>/dev/null || umount -l "$home/.cache/doc" 2>/dev/null || true
+  fi
+  rm -rf "$home"
+}
+trap cleanup EXIT
 # Build first so compile time never overlaps the measurements: the tool, the empty Wails
 # window with the tags and flags of the app's production build (wails build -tags webkit2_41
 # runs go build -tags desktop,webkit2_41,production -ldflags "-w -s"), and the stand-in for Go.
