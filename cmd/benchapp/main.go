@@ -831,9 +831,22 @@ func run(bin, out string, launches int, o peerOptions) error {
 			"the tree quiet %.1f s after Return (the stand-in runs on the page's thread, so its events wait for the rendering; Go's do not); renderer CPU from Return: %.1f s.",
 			chrom.done["status"], chrom.done["bytes"], chrom.done["deltas"], chrom.turnSecs, chrom.quietSecs, chrom.rendererCPU) + chromNote("after the answer", afterSnap)
 	}
-	rows = append(rows, ratioRow("PSS after a 1 MB answer: QwenDesk vs Chromium", afterS, afterSnap, 0.5, turnNote))
+	afterRow := ratioRow("PSS after a 1 MB answer: QwenDesk vs Chromium", afterS, afterSnap, 0.5, turnNote)
+	// V8 keeps much of the answer's garbage for a while, so Chromium's figure 3 s after the
+	// tree went quiet varies by hundreds of MB between runs (580–820 MB in six runs here), far
+	// more than ten seconds later. The goal is met only if it holds at both moments: a
+	// collection that happens not to have run yet cannot meet it.
+	if chrom != nil && afterRow.Met != nil && *afterRow.Met && chrom.later.ps != nil {
+		if r := pssOf(laterS) / pssOf(chrom.later); r > 0.5 {
+			afterRow.Met = benchrow.Met(false)
+			afterRow.Note = fmt.Sprintf("Not met although %.3f× here: 10 s later it is %.3f× (%.1f MB / %.1f MB, next row), and the goal must hold at both moments. ",
+				*afterRow.Ratio, r, pssOf(laterS), pssOf(chrom.later)) + afterRow.Note
+		}
+	}
+	rows = append(rows, afterRow)
 	laterRow := benchrow.Row{Figure: "PSS 10 s later still: QwenDesk vs Chromium", QwenDesk: pssOf(laterS), Unit: "MB", Goal: "—",
-		Note: "for the record, how much each engine gives back without a reason to (V8 and JavaScriptCore collect garbage when they choose): QwenDesk " + pssHow(laterS)}
+		Note: "what each engine still holds 10 s after the row above, nothing done meanwhile (V8 and JavaScriptCore collect garbage when they choose; " +
+			"the row above is met only if this ratio is at most 0.5× too): QwenDesk " + pssHow(laterS)}
 	if chrom != nil && chrom.later.ps != nil {
 		laterRow.Baseline, laterRow.BaselineName = benchrow.Num(pssOf(chrom.later)), "Chromium --app, same bundle"
 		laterRow.Ratio = benchrow.Num(pssOf(laterS) / pssOf(chrom.later))
