@@ -789,7 +789,12 @@ func run(bin, out string, launches int, o peerOptions) error {
 		chromSetup = fmt.Sprintf(" Chromium: %s %s, the production bundle (frontend/dist, checked to be the one the binary embeds) served from 127.0.0.1 "+
 			"with frontend/bench/memory/backend.ts in place of Go (it answers as a fresh QwenDesk does and streams like internal/chat: "+
 			"deltas of at most 6 KiB every 16–33 ms, each a JSON round trip); whole tree = the browser process, its descendants and "+
-			"any process naming its profile folder; %s.", o.chromium, strings.Join(chrom.flags[:len(chrom.flags)-1], " "), chrom.context)
+			"any process naming its profile folder; %s. The flags are Electron's defaults as far as a browser has them: no browser-only "+
+			"services (first run, sync, translation, extensions, component updates, background networking), no spare renderer (Electron keeps none), "+
+			"the GPU left on as Electron leaves it (with no GPU under Xvfb its GPU process renders with Mesa's llvmpipe: swrast_dri.so and libLLVM are mapped), "+
+			"and as root --no-sandbox, which Electron needs too, with --test-type to hide the infobar about it. Not in the tree, as not in QwenDesk's: "+
+			"services the session bus starts for it (the desktop portal, the accessibility bus). Its browser process runs no Node.js, which an Electron "+
+			"app's main process adds, so this baseline is if anything lower than a real Electron port.", o.chromium, strings.Join(chrom.flags[:len(chrom.flags)-1], " "), chrom.context)
 		if len(chrom.unmocked) > 0 {
 			chromSetup += " Calls the stand-in did not answer: " + strings.Join(chrom.unmocked, ", ") + "."
 		}
