@@ -1,7 +1,11 @@
 // Command benchapp measures the built QwenDesk binary in a real window: time
 // from exec to first paint, resident memory of the whole process tree at idle and after
-// streaming a 1 MB answer, and the binary's size. It needs an X display, xdotool and
-// ImageMagick's import; run it through scripts/bench-app.sh (private HOME and D-Bus, Xvfb):
+// streaming a 1 MB answer, and the binary's size. In the same run, under the same Xvfb, it
+// measures two baselines the same way (peers.go): the same production bundle in Debian's
+// Chromium as an --app window with a stand-in for Go (the engine Electron ships), and an
+// empty Wails window (cmd/benchempty, the floor). It needs an X display, xdotool and
+// ImageMagick's import; run it through scripts/bench-app.sh (private HOME and D-Bus, Xvfb,
+// builds the baselines' parts):
 //
 //	scripts/bench-app.sh build/bin/qwendesk build/bench/app.json
 package main
@@ -30,25 +34,45 @@ import (
 	"qwendesk/internal/fakedashscope"
 )
 
-const electronNote = "Electron peers, reported by users (not measured here): Cherry Studio ~700 MB resident at idle " +
-	"and gigabytes during long replies; Chatbox users report lag on long chats."
-
 func main() {
 	bin := flag.String("bin", "build/bin/qwendesk", "the built QwenDesk binary")
 	out := flag.String("out", "build/bench/app.json", "where to write the JSON rows")
 	launches := flag.Int("launches", 5, "launches for the first-paint figure (median)")
 	extra := flag.String("env", "", "extra environment for the app, comma-separated (for experiments, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1)")
+	var o peerOptions
+	// The binary /usr/bin/chromium execs, without the Debian wrapper's default flags
+	// (--enable-gpu-rasterization and others an Electron app does not get).
+	flag.StringVar(&o.chromium, "chromium", "/usr/lib/chromium/chromium", "the Chromium binary for the baseline (\"\": not measured)")
+	flag.StringVar(&o.dist, "dist", "frontend/dist", "the production bundle the binary embeds")
+	flag.StringVar(&o.standIn, "standin", "", "the stand-in for Go, built from frontend/bench/memory (scripts/bench-app.sh builds it)")
+	flag.StringVar(&shots, "shots", "", "a folder for screenshots of each window, idle and after the answer (taken after each measurement)")
+	flag.StringVar(&o.empty, "empty", "", "the empty Wails window, built from cmd/benchempty (scripts/bench-app.sh builds it)")
 	flag.Parse()
 	if *extra != "" {
 		extraEnv = strings.Split(*extra, ",")
 	}
-	if err := run(*bin, *out, *launches); err != nil {
+	if err := run(*bin, *out, *launches, o); err != nil {
 		fmt.Fprintln(os.Stderr, "benchapp:", err)
 		os.Exit(1)
 	}
 }
 
 var extraEnv []string
+
+// shots is where screenshot saves the screen ("": nowhere).
+var shots string
+
+// screenshot saves the whole screen as shots/name.png, for a person to look at.
+func screenshot(name string) {
+	if shots == "" {
+		return
+	}
+	if err := os.MkdirAll(shots, 0o755); err == nil {
+		if out, err := exec.Command("import", "-window", "root", filepath.Join(shots, name+".png")).CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "screenshot %s: %v %s\n", name, err, out)
+		}
+	}
+}
 
 type app struct {
 	cmd     *exec.Cmd
@@ -57,6 +81,20 @@ type app struct {
 	exited  chan error
 	output  bytes.Buffer
 	mapped  time.Duration // when xdotool first saw the window (0: not yet)
+	title   string        // the window's name, as a regular expression ("": QwenDesk's)
+	colours int           // distinct colours that mean "painted" (0: 50)
+	stopped bool
+}
+
+type peerOptions struct{ chromium, dist, standIn, empty string }
+
+const qwenDeskTitle = "^QwenDesk( .*)?$"
+
+func (a *app) windowTitle() string {
+	if a.title == "" {
+		return qwenDeskTitle
+	}
+	return a.title
 }
 
 // logTimes returns, for the startup log entries, how long after exec they were written.
@@ -102,6 +140,10 @@ func launch(bin, dataDir string, env ...string) (*app, error) {
 
 // quit sends SIGTERM, then SIGKILL to the group if the app lingers.
 func (a *app) quit() {
+	if a.stopped {
+		return
+	}
+	a.stopped = true
 	_ = a.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-a.exited:
@@ -161,7 +203,7 @@ func (a *app) waitPaint() (upper, lower time.Duration, err error) {
 	last := time.Duration(0)
 	for time.Now().Before(deadline) {
 		if a.mapped == 0 {
-			if out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk( .*)?$").Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {
+			if out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", a.windowTitle()).Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {
 				a.mapped = time.Since(a.start)
 			}
 		}
@@ -170,9 +212,13 @@ func (a *app) waitPaint() (upper, lower time.Duration, err error) {
 			return 0, 0, fmt.Errorf("app exited before painting: %v\n%s", err, a.output.String())
 		default:
 		}
-		n, err := colours(50)
+		want := a.colours
+		if want == 0 {
+			want = 50
+		}
+		n, err := colours(want)
 		now := time.Since(a.start)
-		if err == nil && n >= 50 {
+		if err == nil && n >= want {
 			return now, last, nil
 		}
 		last = now
@@ -195,7 +241,10 @@ type proc struct {
 }
 
 // tree returns the app and all its descendants with their VmRSS and Pss.
-func tree(root int) []proc {
+func tree(root int) []proc { return treeOf([]int{root}) }
+
+// treeOf returns the processes of roots and all their descendants, each once.
+func treeOf(roots []int) []proc {
 	children := map[int][]int{}
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
@@ -221,8 +270,13 @@ func tree(root int) []proc {
 		children[ppid] = append(children[ppid], pid)
 	}
 	var out []proc
+	seen := map[int]bool{}
 	var walk func(int)
 	walk = func(pid int) {
+		if seen[pid] {
+			return
+		}
+		seen[pid] = true
 		p := proc{pid: pid}
 		if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
 			for _, line := range strings.Split(string(data), "\n") {
@@ -259,16 +313,35 @@ func tree(root int) []proc {
 			}
 		}
 		// Prefer the full command's base name: WebKit helpers' comm is cut to 15 bytes.
+		// Chromium's processes all run its one binary: they are told apart by --type (and a
+		// utility process by its service).
 		if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil && len(cmdline) > 0 {
-			arg0, _, _ := bytes.Cut(cmdline, []byte{0})
-			p.name = filepath.Base(string(arg0))
+			args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
+			if len(args) == 1 && strings.Contains(args[0], " --") { // a process that rewrote its title
+				args = strings.Fields(args[0])
+			}
+			p.name = filepath.Base(args[0])
+			kind := ""
+			for _, a := range args[1:] {
+				if v, ok := strings.CutPrefix(a, "--type="); ok {
+					kind = v + kind
+				}
+				if v, ok := strings.CutPrefix(a, "--utility-sub-type="); ok {
+					kind += ":" + v
+				}
+			}
+			if kind != "" {
+				p.name += " (" + kind + ")"
+			}
 		}
 		out = append(out, p)
 		for _, c := range children[pid] {
 			walk(c)
 		}
 	}
-	walk(root)
+	for _, root := range roots {
+		walk(root)
+	}
 	return out
 }
 
@@ -291,6 +364,13 @@ func private(ps []proc) (kb int) {
 // that is page cache (libraries, ICU data, the binary; told apart from anonymous memory by
 // /proc/kpageflags, so a library's copied-on-write data pages count as anonymous). Frame
 // numbers and page flags need CAP_SYS_ADMIN; without it ok is false.
+//
+// For the tree as a whole this is also its Pss as it would be if no process outside the tree
+// mapped any of its pages (Pss divides a page among its mappers; within the tree the parts add
+// up to the page). The benchmark compares trees by it: on this machine other users' Xvfb
+// servers (Mesa's libLLVM), WebKit and Chromium processes map the same library pages and come
+// and go during a run, which moved the kernel's Pss sum of the same idle QwenDesk between 179
+// and 280 MB from run to run.
 type resident struct {
 	totalKB, fileKB int
 	fileSummedKB    int // the same file pages, counted once per process that maps them (as VmRSS sums do)
@@ -497,7 +577,7 @@ func describe(ps []proc) string {
 func window(a *app) (string, error) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^QwenDesk( .*)?$").Output()
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", a.windowTitle()).Output()
 		if err == nil {
 			if ids := strings.Fields(string(out)); len(ids) > 0 {
 				return ids[0], nil
@@ -505,7 +585,7 @@ func window(a *app) (string, error) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return "", errors.New("no QwenDesk window within 30 s")
+	return "", fmt.Errorf("no window named %s within 30 s", a.windowTitle())
 }
 
 func xdo(args ...string) error {
@@ -542,7 +622,7 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-func run(bin, out string, launches int) error {
+func run(bin, out string, launches int, o peerOptions) error {
 	st, err := os.Stat(bin)
 	if err != nil {
 		return err
@@ -593,6 +673,7 @@ func run(bin, out string, launches int) error {
 	idleRSS, idlePSS := sum(idle)
 	idleOnce := residentOnce(idle)
 	explain("idle tree", idle)
+	screenshot("qwendesk-idle")
 
 	// Stream the 1 MiB answer.
 	win, err := window(a)
@@ -634,32 +715,176 @@ func run(bin, out string, launches int) error {
 		return err
 	}
 	turnSecs := time.Since(sent).Seconds()
-	time.Sleep(3 * time.Second)
+	// Go has sent the last event; the window may still be rendering what it queued.
+	quietSecs := waitQuiet(func() []int { return []int{pid} }).Seconds() + turnSecs
+	time.Sleep(afterSettle)
 	close(stop)
 	<-sampled
 	after := tree(pid)
 	afterRSS, afterPSS := sum(after)
 	afterOnce := residentOnce(after)
 	cpuAfter := cpuTimes(after)
-	explain(fmt.Sprintf("after 1 MB answer (turn %v, %.1f s after Return)", fin["status"], turnSecs), after)
+	explain(fmt.Sprintf("after 1 MB answer (turn %v, %.1f s after Return, tree quiet %.1f s after Return)", fin["status"], turnSecs, quietSecs), after)
+	screenshot("qwendesk-after")
 	fmt.Fprintf(os.Stderr, "peak while streaming: %s\n", peakName)
 	// Later, for the record: does the memory come back down?
 	time.Sleep(10 * time.Second)
 	later := tree(pid)
-	laterRSS, _ := sum(later)
+	laterRSS, laterPSS := sum(later)
+	laterS := snap{ps: later, rss: laterRSS, pss: laterPSS, once: residentOnce(later)}
+	qwenContext := others(inTree(append(append([]proc{}, idle...), after...)))
+	a.quit()
+
+	// The baselines, one at a time under the same display, with the same settle times.
+	var chrom, empty, noGPU *peer
+	var chromErr, emptyErr, noGPUErr error
+	if o.chromium == "" || o.standIn == "" {
+		chromErr = errors.New("no -chromium or -standin given")
+	} else {
+		chrom, chromErr = measureChromium(o.chromium, o.dist, o.standIn, bin, tmp, false)
+		// For the record: what the Electron-default GPU process costs (an Electron app can
+		// turn it off with app.disableHardwareAcceleration(), as QwenDesk does for WebKit).
+		noGPU, noGPUErr = measureChromium(o.chromium, o.dist, o.standIn, bin, tmp, true, "--disable-gpu")
+	}
+	if o.empty == "" {
+		emptyErr = errors.New("no -empty given")
+	} else {
+		empty, emptyErr = measureEmpty(o.empty, tmp)
+	}
+	for _, e := range []error{chromErr, emptyErr} {
+		if e != nil {
+			fmt.Fprintln(os.Stderr, "benchapp: baseline not measured:", e)
+		}
+	}
 
 	paint := median(paints)
 	size := float64(st.Size()) / 1e6
+	idleS := snap{ps: idle, rss: idleRSS, pss: idlePSS, once: idleOnce}
+	afterS := snap{ps: after, rss: afterRSS, pss: afterPSS, once: afterOnce}
+	qIdlePSS := pssOf(idleS)
+	fmt.Fprintf(os.Stderr, "QwenDesk Pss: idle %s; after the answer %s\n", pssHow(idleS), pssHow(afterS))
+	ratioRow := func(figure string, qs snap, base func(*peer) snap, goal float64, note string) benchrow.Row {
+		q := pssOf(qs)
+		r := benchrow.Row{Figure: figure, QwenDesk: q, Unit: "MB", Goal: fmt.Sprintf("≤ %.1f×", goal), BaselineName: "Chromium --app, same bundle"}
+		if chromErr != nil {
+			r.Met = benchrow.Met(false)
+			r.Note = "the Chromium baseline was not measured in this run, so the goal is not shown as met: " + chromErr.Error() + ". " + note
+			return r
+		}
+		bs := base(chrom)
+		b := pssOf(bs)
+		r.Baseline, r.Ratio = benchrow.Num(b), benchrow.Num(q/b)
+		r.Met = benchrow.Met(q/b <= goal)
+		r.Note = fmt.Sprintf("%.1f MB / %.1f MB = %.3f×. %s QwenDesk %s; Chromium %s. %s", q, b, q/b, pssMethod, pssHow(qs), pssHow(bs), note)
+		return r
+	}
+	chromNote := func(when string, s func(*peer) snap) string {
+		if chrom == nil {
+			return ""
+		}
+		return fmt.Sprintf(" Chromium %s (kernel Pss/private per process, MB): %s.", when, pssList(s(chrom).ps))
+	}
+	chromSetup := ""
+	if chrom != nil {
+		chromSetup = fmt.Sprintf(" Chromium: %s %s, the production bundle (frontend/dist, checked to be the one the binary embeds) served from 127.0.0.1 "+
+			"with frontend/bench/memory/backend.ts in place of Go (it answers as a fresh QwenDesk does and streams like internal/chat: "+
+			"deltas of at most 6 KiB every 16–33 ms, each a JSON round trip); whole tree = the browser process, its descendants and "+
+			"any process naming its profile folder; %s. The flags are Electron's defaults as far as a browser has them: no browser-only "+
+			"services (first run, sync, translation, extensions, component updates, background networking), no spare renderer (Electron keeps none), "+
+			"the GPU left on as Electron leaves it (with no GPU under Xvfb its GPU process renders with Mesa's llvmpipe: swrast_dri.so and libLLVM are mapped), "+
+			"and as root --no-sandbox, which Electron needs too, with --test-type to hide the infobar about it. Not in the tree, as not in QwenDesk's: "+
+			"services the session bus starts for it (the desktop portal, the accessibility bus). Its browser process runs no Node.js, which an Electron "+
+			"app's main process adds, so this baseline is if anything lower than a real Electron port.", o.chromium, strings.Join(chrom.flags[:len(chrom.flags)-1], " "), chrom.context)
+		if len(chrom.unmocked) > 0 {
+			chromSetup += " Calls the stand-in did not answer: " + strings.Join(chrom.unmocked, ", ") + "."
+		}
+		if len(chrom.pageErrors) > 0 {
+			chromSetup += " Page errors: " + strings.Join(chrom.pageErrors, " | ") + "."
+		}
+	}
+	paintRow := benchrow.Row{Figure: "launch to first paint (median)", QwenDesk: float64(paint.Milliseconds()), Unit: "ms", Goal: "< 1000 ms", Met: benchrow.Met(paint < time.Second),
+		Note: fmt.Sprintf("%d launches, ms from exec to the first screenshot with ≥ 50 colours, polled every 50 ms: %s", launches, strings.Join(paintNotes, ", "))}
+	if chrom != nil {
+		paintRow.Baseline, paintRow.BaselineName = benchrow.Num(float64(chrom.paint.Milliseconds())), "Chromium --app, same bundle, 2nd launch"
+		paintRow.Ratio = benchrow.Num(float64(paint) / float64(chrom.paint))
+	}
+	rssRow := func(figure string, q int, goal float64, note string, s func(*peer) snap) benchrow.Row {
+		r := benchrow.Row{Figure: figure, QwenDesk: mb(q), Unit: "MB", Goal: fmt.Sprintf("< %.0f MB", goal), Met: benchrow.Met(mb(q) < goal), Note: note}
+		if chrom != nil {
+			r.Baseline, r.BaselineName = benchrow.Num(mb(s(chrom).rss)), "Chromium --app, same bundle"
+			r.Note += fmt.Sprintf(". Chromium's summed VmRSS counts each shared library once per process (it has %d), so no ratio is given here: %s",
+				len(s(chrom).ps), describe(s(chrom).ps))
+		}
+		return r
+	}
+	idleSnap := func(p *peer) snap { return p.idle }
+	afterSnap := func(p *peer) snap { return p.after }
+
 	rows := []benchrow.Row{
-		{Figure: "launch to first paint (median)", QwenDesk: float64(paint.Milliseconds()), Unit: "ms", Goal: "< 1000 ms", Met: benchrow.Met(paint < time.Second),
-			Note: fmt.Sprintf("%d launches, ms from exec to the first screenshot with ≥ 50 colours, polled every 50 ms: %s", launches, strings.Join(paintNotes, ", "))},
-		{Figure: "idle RSS, whole process tree (5 s after paint)", QwenDesk: mb(idleRSS), Unit: "MB", Goal: "< 150 MB", Met: benchrow.Met(mb(idleRSS) < 150),
-			Note: "sum of VmRSS: " + describe(idle), BaselineNote: electronNote},
-		{Figure: "idle PSS, whole process tree", QwenDesk: mb(idlePSS), Unit: "MB", Goal: "—",
-			Note: "sum of Pss (shared pages counted once across the tree)"},
-		{Figure: "RSS after streaming a 1 MB answer (+3 s)", QwenDesk: mb(afterRSS), Unit: "MB", Goal: "< 250 MB", Met: benchrow.Met(mb(afterRSS) < 250),
-			Note: fmt.Sprintf("turn %v in %.1f s; sum of VmRSS: %s", fin["status"], turnSecs, describe(after)), BaselineNote: electronNote},
-		{Figure: "PSS after streaming a 1 MB answer", QwenDesk: mb(afterPSS), Unit: "MB", Goal: "—"},
+		paintRow,
+		rssRow("idle RSS, whole process tree (5 s after paint)", idleRSS, 150, "sum of VmRSS: "+describe(idle), idleSnap),
+		ratioRow("idle PSS, whole tree: QwenDesk vs Chromium --app (same bundle)", idleS, idleSnap, 0.5,
+			fmt.Sprintf("Measured %s after first paint. QwenDesk (kernel Pss/private per process, MB): %s; %s.", idleSettle, pssList(idle), qwenContext)+
+				chromNote("idle", idleSnap)+chromSetup),
+		rssRow("RSS after streaming a 1 MB answer (+3 s)", afterRSS, 250, fmt.Sprintf("turn %v in %.1f s; sum of VmRSS: %s", fin["status"], turnSecs, describe(after)), afterSnap),
+	}
+	turnNote := fmt.Sprintf("Measured once the turn had ended and the tree had gone quiet (%s), then %s more. "+
+		"QwenDesk: the fake server's 1 MiB #bigline answer typed into the window; Go's turn %v %.1f s after Return, the tree quiet %.1f s after Return (kernel Pss/private per process, MB): %s.",
+		quietRule, afterSettle, fin["status"], turnSecs, quietSecs, pssList(after))
+	if chrom != nil {
+		turnNote += fmt.Sprintf(" Chromium: the same question typed into its window; the stand-in's turn %v (%v bytes in %v delta events) %.1f s after Return, "+
+			"the tree quiet %.1f s after Return (the stand-in runs on the page's thread, so its events wait for the rendering; Go's do not); renderer CPU from Return: %.1f s.",
+			chrom.done["status"], chrom.done["bytes"], chrom.done["deltas"], chrom.turnSecs, chrom.quietSecs, chrom.rendererCPU) + chromNote("after the answer", afterSnap)
+	}
+	afterRow := ratioRow("PSS after a 1 MB answer: QwenDesk vs Chromium", afterS, afterSnap, 0.5, turnNote)
+	// V8 keeps much of the answer's garbage for a while, so Chromium's figure 3 s after the
+	// tree went quiet varies by hundreds of MB between runs (580–820 MB in six runs here), far
+	// more than ten seconds later. The goal is met only if it holds at both moments: a
+	// collection that happens not to have run yet cannot meet it.
+	if chrom != nil && afterRow.Met != nil && *afterRow.Met && chrom.later.ps != nil {
+		if r := pssOf(laterS) / pssOf(chrom.later); r > 0.5 {
+			afterRow.Met = benchrow.Met(false)
+			afterRow.Note = fmt.Sprintf("Not met although %.3f× here: 10 s later it is %.3f× (%.1f MB / %.1f MB, next row), and the goal must hold at both moments. ",
+				*afterRow.Ratio, r, pssOf(laterS), pssOf(chrom.later)) + afterRow.Note
+		}
+	}
+	rows = append(rows, afterRow)
+	laterRow := benchrow.Row{Figure: "PSS 10 s later still: QwenDesk vs Chromium", QwenDesk: pssOf(laterS), Unit: "MB", Goal: "—",
+		Note: "what each engine still holds 10 s after the row above, nothing done meanwhile (V8 and JavaScriptCore collect garbage when they choose; " +
+			"the row above is met only if this ratio is at most 0.5× too): QwenDesk " + pssHow(laterS)}
+	if chrom != nil && chrom.later.ps != nil {
+		laterRow.Baseline, laterRow.BaselineName = benchrow.Num(pssOf(chrom.later)), "Chromium --app, same bundle"
+		laterRow.Ratio = benchrow.Num(pssOf(laterS) / pssOf(chrom.later))
+		laterRow.Note += "; Chromium " + pssHow(chrom.later) + fmt.Sprintf(" (Pss/private per process, MB: %s)", pssList(chrom.later.ps))
+	}
+	rows = append(rows, laterRow)
+
+	if noGPU != nil {
+		b := pssOf(noGPU.idle)
+		rows = append(rows, benchrow.Row{Figure: "idle PSS: QwenDesk vs Chromium --app with --disable-gpu", QwenDesk: qIdlePSS, Unit: "MB", Goal: "—",
+			Baseline: benchrow.Num(b), BaselineName: "Chromium --app --disable-gpu", Ratio: benchrow.Num(qIdlePSS / b),
+			Note: fmt.Sprintf("not Electron's default, for the record: the same bundle and flags plus --disable-gpu (an Electron app's app.disableHardwareAcceleration()), "+
+				"one launch, %s after first paint: %s; per process (kernel Pss, MB): %s; %s", idleSettle, pssHow(noGPU.idle), pssList(noGPU.idle.ps), noGPU.context)})
+	} else if noGPUErr != nil {
+		fmt.Fprintln(os.Stderr, "benchapp: Chromium --disable-gpu not measured:", noGPUErr)
+	}
+
+	// The floor.
+	if emptyErr != nil {
+		rows = append(rows, benchrow.Row{Figure: "idle PSS above the empty Wails window", QwenDesk: 0, Unit: "MB", Goal: "≤ 40 MB", Met: benchrow.Met(false),
+			Note: "the empty Wails window was not measured in this run, so the goal is not shown as met: " + emptyErr.Error()})
+	} else {
+		e := pssOf(empty.idle)
+		floorNote := fmt.Sprintf("cmd/benchempty: a Wails v2 window with one line of HTML, the size, background and Linux WebKit options of main.go (GPU policy never), "+
+			"no bindings, built with the production tags (desktop,production,webkit2_41, -ldflags \"-w -s\"); measured %s after its first paint (%d ms) "+
+			"under the same display (kernel Pss/private per process, MB): %s; %s", idleSettle, empty.paint.Milliseconds(), pssList(empty.idle.ps), empty.context)
+		above := qIdlePSS - e
+		rows = append(rows,
+			benchrow.Row{Figure: "idle PSS above the empty Wails window", QwenDesk: above, Unit: "MB", Goal: "≤ 40 MB", Met: benchrow.Met(above <= 40),
+				Note: fmt.Sprintf("QwenDesk idle %.1f MB − empty Wails window idle %.1f MB. %s QwenDesk %s; the empty window %s. ", qIdlePSS, e, pssMethod, pssHow(idleS), pssHow(empty.idle)) + floorNote},
+			benchrow.Row{Figure: "idle PSS, whole tree: QwenDesk vs the empty Wails window", QwenDesk: qIdlePSS, Unit: "MB", Goal: "—",
+				Baseline: benchrow.Num(e), BaselineName: "empty Wails window", Ratio: benchrow.Num(qIdlePSS / e),
+				Note: "the floor's own figure: " + floorNote})
 	}
 	rows = append(rows, memoryRows("idle", idle, idleRSS, idleOnce)...)
 	rows = append(rows, memoryRows("after the 1 MB answer", after, afterRSS, afterOnce)...)
@@ -679,18 +904,24 @@ func run(bin, out string, launches int) error {
 
 	host, _ := os.Hostname()
 	fmt.Printf("benchapp: %s, %s/%s, %d CPUs (Xvfb)\n\n", host, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	fmt.Printf("%-48s %10s  %-4s %-10s %s\n", "figure", "QwenDesk", "unit", "goal", "met")
+	fmt.Printf("%-66s %10s %10s %7s  %-4s %-10s %s\n", "figure", "QwenDesk", "baseline", "ratio", "unit", "goal", "met")
 	for _, r := range rows {
 		met := "—"
 		if r.Met != nil {
 			met = map[bool]string{true: "yes", false: "NO"}[*r.Met]
 		}
-		fmt.Printf("%-48s %10.1f  %-4s %-10s %s\n", r.Figure, r.QwenDesk, r.Unit, r.Goal, met)
+		base, ratio := "—", "—"
+		if r.Baseline != nil {
+			base = fmt.Sprintf("%.1f", *r.Baseline)
+		}
+		if r.Ratio != nil {
+			ratio = fmt.Sprintf("%.3f", *r.Ratio)
+		}
+		fmt.Printf("%-66s %10.1f %10s %7s  %-4s %-10s %s\n", r.Figure, r.QwenDesk, base, ratio, r.Unit, r.Goal, met)
 	}
-	fmt.Printf("\nElectron peers: %s\n", electronNote)
 	if err := benchrow.Write(out, rows); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %s\n", out)
-	return nil
+	return errors.Join(chromErr, emptyErr)
 }

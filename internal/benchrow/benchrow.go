@@ -17,7 +17,15 @@ type Row struct {
 	Met          *bool   `json:"met"` // null: reported, no goal
 	Note         string  `json:"note,omitempty"`
 	BaselineNote string  `json:"baseline_note,omitempty"`
+	// A baseline measured in the same run (cmd/benchreport shows it as "value (name)"), and
+	// QwenDesk's figure divided by it.
+	Baseline     *float64 `json:"baseline,omitempty"`
+	BaselineName string   `json:"baseline_name,omitempty"`
+	Ratio        *float64 `json:"ratio,omitempty"`
 }
+
+// Num is a figure as Row.Baseline and Row.Ratio want it.
+func Num(v float64) *float64 { return &v }
 
 // Met is a goal's verdict as Row.Met wants it.
 func Met(ok bool) *bool { return &ok }
