@@ -327,6 +327,21 @@ func (a *App) Conversation(id string) (chat.Conversation, error) {
 	return a.chat.Conversation(a.root, id)
 }
 
+// ConversationLatest is Conversation with only the last limit (1–1,000) messages and the
+// count of those before them: the window opens a long conversation with it, then loads the rest.
+func (a *App) ConversationLatest(id string, limit int) (chat.Conversation, error) {
+	if err := a.opened(); err != nil {
+		return chat.Conversation{}, err
+	}
+	if err := checkID(id); err != nil {
+		return chat.Conversation{}, err
+	}
+	if limit < 1 || limit > 1000 {
+		return chat.Conversation{}, &chat.UserError{Kind: chat.KindInvalidInput, Message: "Ask for 1 to 1,000 of the latest messages."}
+	}
+	return a.chat.ConversationLatest(a.root, id, limit)
+}
+
 // Send posts text to the conversation and starts streaming the reply. It returns once the
 // turn is registered; the reply arrives as chat:* events.
 func (a *App) Send(conversationID, text string) (chat.Turn, error) {

@@ -211,3 +211,25 @@ func TestContinueExtendsACutOffReply(t *testing.T) {
 		t.Fatalf("continuing a complete reply: %v", err)
 	}
 }
+
+// TestConversationLatestSendsOnlyTheEnd fails when a long conversation's first load carries
+// more than the latest messages of the branch on screen (it took ~180 ms through the webview
+// at 5,000), or drops the count of those before them, which the window shows.
+func TestConversationLatestSendsOnlyTheEnd(t *testing.T) {
+	h := newHarness(t, 0)
+	conv := h.conv(t)
+	for _, q := range []string{"one", "two", "three"} {
+		h.ended(t)(h.svc.Send(context.Background(), SendInput{ConversationID: conv.ID, Text: q, Model: "qwen-plus", RequestID: NewID("req")}, nil))
+	}
+	all := h.shown(t, conv.ID)
+	latest, err := h.svc.ConversationLatest(context.Background(), conv.ID, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(latest.Messages) != 2 || latest.Earlier != 4 || latest.Messages[0].ID != all[4].ID || latest.Messages[1].ID != all[5].ID {
+		t.Fatalf("latest 2 = %v (earlier %d), want the last two of %v with 4 before", contents(latest.Messages), latest.Earlier, contents(all))
+	}
+	if whole, _ := h.svc.ConversationLatest(context.Background(), conv.ID, 10); len(whole.Messages) != 6 || whole.Earlier != 0 {
+		t.Fatalf("asking for more than there are gave %d messages, earlier %d", len(whole.Messages), whole.Earlier)
+	}
+}

@@ -40,13 +40,25 @@ func (s *Service) load(ctx context.Context, id string) (store.Conversation, tree
 
 // Conversation returns a conversation with the messages of the branch on screen.
 func (s *Service) Conversation(ctx context.Context, id string) (Conversation, error) {
+	return s.ConversationLatest(ctx, id, 0)
+}
+
+// ConversationLatest is Conversation with only the last limit messages of the branch on
+// screen (all when limit ≤ 0), and how many come before them. A long conversation opens with
+// what the window shows first; sending 5,000 messages through the webview took ~180 ms.
+func (s *Service) ConversationLatest(ctx context.Context, id string, limit int) (Conversation, error) {
 	c, t, err := s.load(ctx, id)
 	if err != nil {
 		return Conversation{}, err
 	}
 	path := t.active(c.ActiveLeaf)
+	earlier := 0
+	if limit > 0 && len(path) > limit {
+		earlier = len(path) - limit
+		path = path[earlier:]
+	}
 	out := Conversation{ID: c.ID, Title: c.Title, Model: c.Model, Pinned: c.Pinned, Settings: settingsView(c),
-		Messages: make([]Message, 0, len(path))}
+		Messages: make([]Message, 0, len(path)), Earlier: earlier}
 	for _, m := range path {
 		v := messageView(m)
 		v.Versions = t.versionsOf(m)

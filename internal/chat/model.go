@@ -65,6 +65,9 @@ type Conversation struct {
 	Pinned   bool                 `json:"pinned"`
 	Settings ConversationSettings `json:"settings"`
 	Messages []Message            `json:"messages"`
+	// Earlier counts the branch's messages before the first one in Messages: 0 unless only
+	// the latest were asked for (ConversationLatest).
+	Earlier int `json:"earlier,omitempty"`
 }
 
 // ConversationSummary is one row of the sidebar.

@@ -42,6 +42,7 @@ export const backend = {
   setModel: (model: string) => go().SetModel(model),
   newConversation: () => go().NewConversation(),
   conversation: (id: string) => go().Conversation(id),
+  conversationLatest: (id: string, limit: number) => go().ConversationLatest(id, limit),
   /** Resolves as soon as Go has registered the turn; the reply arrives as chat:* events. */
   send: (conversationId: string, text: string) => go().Send(conversationId, text),
   /** Like send, with images (data: URLs) for vision models; the text may be empty. */

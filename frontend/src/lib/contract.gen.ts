@@ -98,6 +98,7 @@ export interface Conversation {
   pinned: boolean;
   settings: ConversationSettings;
   messages: Message[];
+  earlier?: number;
 }
 
 /** Go: secrets.Status */
@@ -595,6 +596,7 @@ export interface BoundApp {
   Compare(conversationID: string, text: string, columns: ConversationSettings[]): Promise<Turn[]>;
   ContinueReply(conversationID: string, replyID: string): Promise<Turn>;
   Conversation(id: string): Promise<Conversation>;
+  ConversationLatest(id: string, limit: number): Promise<Conversation>;
   DeleteConversation(id: string): Promise<void>;
   DeleteKey(): Promise<KeyStatus>;
   DeleteMessage(conversationID: string, messageID: string): Promise<Conversation>;

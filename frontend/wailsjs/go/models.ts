@@ -156,6 +156,7 @@ export namespace chat {
 	    pinned: boolean;
 	    settings: ConversationSettings;
 	    messages: Message[];
+	    earlier?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Conversation(source);
@@ -169,6 +170,7 @@ export namespace chat {
 	        this.pinned = source["pinned"];
 	        this.settings = this.convertValues(source["settings"], ConversationSettings);
 	        this.messages = this.convertValues(source["messages"], Message);
+	        this.earlier = source["earlier"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

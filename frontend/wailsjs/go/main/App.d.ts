@@ -26,6 +26,8 @@ export function ContinueReply(arg1:string,arg2:string):Promise<chat.Turn>;
 
 export function Conversation(arg1:string):Promise<chat.Conversation>;
 
+export function ConversationLatest(arg1:string,arg2:number):Promise<chat.Conversation>;
+
 export function DeleteConversation(arg1:string):Promise<void>;
 
 export function DeleteKey():Promise<secrets.Status>;

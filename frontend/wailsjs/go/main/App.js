@@ -38,6 +38,10 @@ export function Conversation(arg1) {
   return window['go']['main']['App']['Conversation'](arg1);
 }
 
+export function ConversationLatest(arg1, arg2) {
+  return window['go']['main']['App']['ConversationLatest'](arg1, arg2);
+}
+
 export function DeleteConversation(arg1) {
   return window['go']['main']['App']['DeleteConversation'](arg1);
 }
