@@ -232,4 +232,14 @@ func TestConversationLatestSendsOnlyTheEnd(t *testing.T) {
 	if whole, _ := h.svc.ConversationLatest(context.Background(), conv.ID, 10); len(whole.Messages) != 6 || whole.Earlier != 0 {
 		t.Fatalf("asking for more than there are gave %d messages, earlier %d", len(whole.Messages), whole.Earlier)
 	}
+	// The versions come from the branch's outline: a regenerated reply shows 2 of 2.
+	again := h.ended(t)(h.svc.Regenerate(context.Background(), conv.ID, all[5].ID, NewID("req"), "", nil))
+	latest, err = h.svc.ConversationLatest(context.Background(), conv.ID, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := latest.Messages[len(latest.Messages)-1]
+	if last.ID != again.AssistantMessageID || last.Content == "" || last.Versions == nil || last.Versions.Count != 2 || latest.Earlier != 4 {
+		t.Fatalf("after regenerate the latest are %v (versions %+v, earlier %d)", contents(latest.Messages), last.Versions, latest.Earlier)
+	}
 }

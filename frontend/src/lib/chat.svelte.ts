@@ -98,7 +98,7 @@ const CACHE_MAX_MESSAGES = 500;
  * A conversation not in the cache opens with its latest messages first (more than the list
  * renders at first), then the rest; sending 5,000 through the webview took ~180 ms.
  */
-const LATEST_FIRST = 40;
+const LATEST_FIRST = 30;
 
 let tempIds = 0;
 
