@@ -4,14 +4,18 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 // The peers' project (bench/peers, installed by scripts/bench-render.sh) brings Tailwind for
 // streamdown's stylesheet; it only transforms CSS that uses Tailwind (peers/src/streamdown.css).
-import tailwind from './peers/tailwind.mjs';
+// Loaded only when installed: tools that read every vite config (svelte-check) must not fail.
+const tailwind = await import(/* @vite-ignore */ new URL('./peers/tailwind.mjs', import.meta.url).href).then(
+  (m) => m.default,
+  () => null,
+);
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root: here,
   base: './',
-  css: { postcss: { plugins: [tailwind()] } },
+  css: tailwind ? { postcss: { plugins: [tailwind()] } } : undefined,
   plugins: [svelte({ configFile: fileURLToPath(new URL('../svelte.config.js', import.meta.url)) })],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
