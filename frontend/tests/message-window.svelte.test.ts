@@ -97,4 +97,20 @@ describe('a long conversation', () => {
     flushSync();
     expect(renderedIds().length).toBe(2 * FIRST_SHOWN);
   });
+
+  // Fails if a question sent while an old range (a search hit) is on screen stays out of view.
+  it('sending while reading an old range goes back to the newest', async () => {
+    const props = $state({ messages: conversation(3000), conversationId: 'back', scrollRequest: { messageId: 'm12' } as { messageId: string } | null });
+    render(MessageList, props);
+    await tick();
+    flushSync();
+    expect(renderedIds()).not.toContain('m2999');
+    props.scrollRequest = null;
+    props.messages = [...props.messages, ...conversation(1, 'q').map((m) => ({ ...m, role: 'user' as const }))];
+    flushSync();
+    const ids = renderedIds();
+    expect(ids.at(-1)).toBe('q0');
+    expect(ids).toContain('m2999');
+    expect(ids).not.toContain('m12');
+  });
 });
