@@ -788,7 +788,7 @@ func run(bin, out string, launches int, o peerOptions) error {
 	if chrom != nil {
 		chromSetup = fmt.Sprintf(" Chromium: %s %s, the production bundle (frontend/dist, checked to be the one the binary embeds) served from 127.0.0.1 "+
 			"with frontend/bench/memory/backend.ts in place of Go (it answers as a fresh QwenDesk does and streams like internal/chat: "+
-			"deltas of at most 6 KiB every 16–33 ms, each a JSON round trip); whole tree = the browser process, its descendants and "+
+			"deltas of at most 6 KiB every 16–30 ms, each a JSON round trip); whole tree = the browser process, its descendants and "+
 			"any process naming its profile folder; %s. The flags are Electron's defaults as far as a browser has them: no browser-only "+
 			"services (first run, sync, translation, extensions, component updates, background networking), no spare renderer (Electron keeps none), "+
 			"the GPU left on as Electron leaves it (with no GPU under Xvfb its GPU process renders with Mesa's llvmpipe: swrast_dri.so and libLLVM are mapped), "+

@@ -2,7 +2,7 @@
 // or what peers ship (?mode=react-markdown: the whole answer re-rendered per update, as Chatbox,
 // LobeChat and NextChat do; ?mode=streamdown: Vercel's streaming renderer), or a straw baseline
 // that re-parses the whole text with marked and sets innerHTML on every update (?mode=baseline),
-// the way the app receives it: Go sends coalesced delta events every ~33 ms (16 ms while a backlog
+// the way the app receives it: Go sends coalesced delta events every ~30 ms (16 ms while a backlog
 // drains) and the chat store applies them once per animation frame. Every mode gets the same
 // stream driver. The page measures its own frames; run.mjs (Chromium) adds the DevTools
 // Protocol's CPU totals around run(), run-webkit.mjs (WebKitGTK, ?auto=1) the web process's
@@ -252,7 +252,7 @@ async function run(marks: Marks = {}): Promise<Result> {
         }
       }
       if (sent < TEXT.length) {
-        setTimeout(tick, due > sent ? 16 : 33);
+        setTimeout(tick, due > sent ? 16 : 30);
         return;
       }
       // Done: the final text with streaming=false (completes the tail), then, once the renderer

@@ -30,7 +30,7 @@ function report(kind: string, data: Record<string, unknown> = {}): void {
 }
 
 // internal/chat/coalesce.go: FlushInterval, BacklogInterval, MaxPayloadBytes.
-const FLUSH_MS = 33;
+const FLUSH_MS = 30; // internal/chat.FlushInterval
 const BACKLOG_MS = 16;
 const MAX_PAYLOAD_BYTES = 6 * 1024;
 
@@ -228,7 +228,7 @@ function send(conversationId: string, text: string): Promise<Turn> {
     }
   };
   // The fake server's pieces arrive one after another; the coalescer flushes at once the
-  // first time, then every 33 ms, or every 16 ms while a full payload is waiting.
+  // first time, then every 30 ms, or every 16 ms while a full payload is waiting.
   const step = () => {
     if (pieces.length) add(pieces.splice(0).join(''));
     if (pending.length === 0) return finish('complete');
