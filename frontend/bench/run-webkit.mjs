@@ -372,7 +372,7 @@ rows.push(
     met: null,
     baseline_note: peersLine('updates', ''),
     note:
-      'the same driver feeds every renderer (deltas coalesced ~every 33 ms, applied once per animation frame); a renderer whose updates take longer than a frame gets fewer, larger updates, so its total work is bounded by the stream\'s duration and the ratios above understate its cost per update. ' +
+      'the same driver feeds every renderer (deltas coalesced ~every 30 ms as internal/chat does, applied once per animation frame); a renderer whose updates take longer than a frame gets fewer, larger updates, so its total work is bounded by the stream\'s duration and the ratios above understate its cost per update. ' +
       `Main-thread work per update: QwenDesk ${round(q('mainThreadMs') / q('updates'))} ms, ` +
       ['react-markdown', 'streamdown'].filter(has).map((m) => `${m} ${round(med(m, 'mainThreadMs') / med(m, 'updates'))} ms`).join(', '),
   },
