@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"qwendesk/internal/benchrow"
+	"qwendesk/internal/proctree"
 	"runtime"
 	"sort"
 	"strconv"
@@ -245,38 +246,8 @@ func tree(root int) []proc { return treeOf([]int{root}) }
 
 // treeOf returns the processes of roots and all their descendants, each once.
 func treeOf(roots []int) []proc {
-	children := map[int][]int{}
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...: comm can hold spaces and parentheses.
-		s := string(data)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(f[1])
-		children[ppid] = append(children[ppid], pid)
-	}
 	var out []proc
-	seen := map[int]bool{}
-	var walk func(int)
-	walk = func(pid int) {
-		if seen[pid] {
-			return
-		}
-		seen[pid] = true
+	for _, pid := range proctree.Of(roots...) {
 		p := proc{pid: pid}
 		if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
 			for _, line := range strings.Split(string(data), "\n") {
@@ -335,12 +306,6 @@ func treeOf(roots []int) []proc {
 			}
 		}
 		out = append(out, p)
-		for _, c := range children[pid] {
-			walk(c)
-		}
-	}
-	for _, root := range roots {
-		walk(root)
 	}
 	return out
 }

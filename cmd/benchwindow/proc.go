@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"qwendesk/internal/proctree"
 )
 
 // proc is one process of the app's tree (the same readings as cmd/benchapp's).
@@ -18,32 +20,8 @@ type proc struct {
 
 // tree returns the app and all its descendants with their VmRSS and Pss.
 func tree(root int) []proc {
-	children := map[int][]int{}
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		s := string(data)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(f[1])
-		children[ppid] = append(children[ppid], pid)
-	}
 	var out []proc
-	var walk func(int)
-	walk = func(pid int) {
+	for _, pid := range proctree.Of(root) {
 		p := proc{pid: pid}
 		if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
 			for _, line := range strings.Split(string(data), "\n") {
@@ -64,11 +42,7 @@ func tree(root int) []proc {
 			p.name = filepath.Base(string(arg0))
 		}
 		out = append(out, p)
-		for _, c := range children[pid] {
-			walk(c)
-		}
 	}
-	walk(root)
 	return out
 }
 
